@@ -1,0 +1,72 @@
+/*
+ * cli.h - shared pieces of the sitewarden command line.
+ *
+ * The CLI is a thin client of the modules: it parses options, calls the
+ * register/store/io functions and decides what to print.  Exit status:
+ * 0 success, 1 the operation failed or found problems, 2 usage error.
+ */
+#ifndef SW_CLI_CLI_H
+#define SW_CLI_CLI_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "core/err.h"
+#include "model/entity.h"
+#include "store/store.h"
+
+enum { SW_EXIT_OK = 0, SW_EXIT_FAIL = 1, SW_EXIT_USAGE = 2 };
+
+struct sw_cli {
+	const char *db;       /* --db, SITEWARDEN_DB or the default */
+	struct sw_store *st;  /* opened on first use by sw_cli_store */
+};
+
+struct sw_cmd {
+	const char *name;
+	int (*fn)(struct sw_cli *cli, int argc, char **argv);
+	const char *usage;
+	const char *summary;
+};
+
+/* Opens the store on first use; returns NULL after printing the error. */
+struct sw_store *sw_cli_store(struct sw_cli *cli);
+
+/* Prints "sitewarden: <message>" to stderr and returns SW_EXIT_FAIL. */
+int sw_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints the message and "try 'sitewarden <cmd> --help'", returns
+ * SW_EXIT_USAGE. */
+int sw_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints an error from a module: the buffer's message, else the code's. */
+int sw_cli_fail_eb(enum sw_err rc, const struct sw_errbuf *eb);
+
+/* Exit status for a module error: usage errors 2, the rest 1. */
+int sw_cli_status(enum sw_err rc);
+
+/* Prints json to stdout (indented, UTF-8 as is) and frees it. */
+int sw_cli_print_json(json_t *json);
+
+/* Record output: JSON object of rec with labels of references. */
+json_t *sw_cli_rec_json(struct sw_store *st, const struct sw_rec *rec);
+
+/* Writes the display text of field i of rec (labels for references, the
+ * Chinese label after enum keys when `zh`) into buf. */
+void sw_cli_field_text(struct sw_store *st, const struct sw_rec *rec, int i, int zh, char *buf,
+		       size_t n);
+
+/* Terminal display width of UTF-8 s (CJK characters count two). */
+size_t sw_cli_width(const char *s);
+
+/* Prints s padded with spaces to width w (truncated with "…" when wider
+ * than w and `cut` is set). */
+void sw_cli_pad(FILE *f, const char *s, size_t w, int cut);
+
+/* Subcommands. */
+int sw_cmd_entity(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_import(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_export(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_policy(struct sw_cli *cli, int argc, char **argv);
+
+#endif

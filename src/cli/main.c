@@ -1,0 +1,155 @@
+/*
+ * main.c - entry point of `sitewarden`: global options, then one
+ * subcommand from a sorted table.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#define SW_VERSION "0.1.0"
+
+static const struct sw_cmd cmds[] = {
+	/* Sorted by name: looked up with bsearch. */
+	{"dept", sw_cmd_entity, "dept add|list|show|edit|remove ...",
+	 "supervising departments (主管/监管部门)"},
+	{"export", sw_cmd_export, "export [--format csv|xlsx] [-o FILE] [filters]",
+	 "export the site register as CSV (UTF-8 with BOM) or XLSX"},
+	{"group", sw_cmd_entity, "group add|list|show|edit|remove ...", "website groups (网站群)"},
+	{"import", sw_cmd_import, "import [--kind sites|units|persons|regions|depts] [--dry-run] FILE.csv",
+	 "import a register from CSV (UTF-8, UTF-8 BOM or GBK), all or nothing"},
+	{"person", sw_cmd_entity, "person add|list|show|edit|remove ...",
+	 "responsible persons (责任人)"},
+	{"policy", sw_cmd_policy, "policy show|set|unset [--group G|--site S] [KEY=VALUE ...]",
+	 "monitoring policy, inherited global -> group -> site"},
+	{"region", sw_cmd_entity, "region add|list|show|edit|remove ...",
+	 "GB/T 2260 regions (行政区划)"},
+	{"site", sw_cmd_entity, "site add|list|show|edit|remove ...", "websites (网站)"},
+	{"unit", sw_cmd_entity, "unit add|list|show|edit|remove ...",
+	 "sponsoring units (主办单位)"},
+};
+
+#define NCMDS (sizeof cmds / sizeof cmds[0])
+
+static int cmd_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct sw_cmd *)elem)->name);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: sitewarden [--db PATH] COMMAND [ARGS]\n"
+		"\n"
+		"Website security supervision platform: register, monitoring and response\n"
+		"for party/government, public-institution and SOE websites.\n"
+		"\n"
+		"Global options:\n"
+		"  --db PATH      database file (default: $SITEWARDEN_DB, else %s)\n"
+		"  -h, --help     this help;  COMMAND --help for a command's\n"
+		"  --version      print the version\n"
+		"\n"
+		"Commands:\n",
+		SW_STORE_DEFAULT_PATH);
+	for (size_t i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f, "\nExit status: 0 success, 1 failure or problems found, 2 usage error.\n");
+}
+
+struct sw_store *sw_cli_store(struct sw_cli *cli)
+{
+	struct sw_errbuf eb;
+	enum sw_err rc;
+
+	if (cli->st)
+		return cli->st;
+	sw_errbuf_clear(&eb);
+	if ((rc = sw_store_open(cli->db, &cli->st, &eb))) {
+		sw_cli_fail_eb(rc, &eb);
+		return NULL;
+	}
+	return cli->st;
+}
+
+int sw_cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sitewarden: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return SW_EXIT_FAIL;
+}
+
+int sw_cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sitewarden: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (try 'sitewarden %s --help')\n", cmd ? cmd : "");
+	return SW_EXIT_USAGE;
+}
+
+int sw_cli_status(enum sw_err rc)
+{
+	return rc == SW_OK ? SW_EXIT_OK : rc == SW_EUSAGE ? SW_EXIT_USAGE : SW_EXIT_FAIL;
+}
+
+int sw_cli_fail_eb(enum sw_err rc, const struct sw_errbuf *eb)
+{
+	sw_cli_fail("%s", sw_errbuf_empty(eb) ? sw_strerror(rc) : eb->msg);
+	return sw_cli_status(rc);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct sw_cli cli = {0};
+	const struct sw_cmd *cmd;
+	int c, status;
+
+	cli.db = getenv("SITEWARDEN_DB");
+	if (!cli.db || !*cli.db)
+		cli.db = SW_STORE_DEFAULT_PATH;
+	/* '+': stop at the command name; its options are its own. */
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			cli.db = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return SW_EXIT_OK;
+		case 'V':
+			printf("sitewarden %s\n", SW_VERSION);
+			return SW_EXIT_OK;
+		default:
+			return sw_cli_usage("", "unknown global option");
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return SW_EXIT_USAGE;
+	}
+	cmd = bsearch(argv[optind], cmds, NCMDS, sizeof cmds[0], cmd_cmp);
+	if (!cmd)
+		return sw_cli_usage("", "unknown command '%s'", argv[optind]);
+	argc -= optind;
+	argv += optind;
+	optind = 0; /* reset getopt for the command's own options */
+	status = cmd->fn(&cli, argc, argv);
+	sw_store_close(cli.st);
+	return status;
+}

@@ -1,0 +1,492 @@
+/*
+ * import.c - the rows of an imported register (see import.h).
+ *
+ * A site row also names its unit, the unit's department, the site's group
+ * and up to four responsible persons.  Those are looked up (by credit code
+ * or name) and created when new, remembering what this import created so a
+ * unit with twenty sites is created once.  Everything happens inside one
+ * transaction; each row runs in a nested savepoint so a rejected row leaves
+ * nothing behind while the remaining rows are still checked and reported.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "register/import_int.h"
+#include "register/register.h"
+
+static const char *const kind_names[] = {"auto", "sites", "units", "persons", "regions",
+					 "depts"};
+
+int sw_import_kind_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof kind_names / sizeof kind_names[0]; i++)
+		if (!strcmp(name, kind_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *sw_import_kind_name(enum sw_import_kind k)
+{
+	return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "?";
+}
+
+void sw__imp_err(struct sw__imp *imp, int c, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	imp->stats->errors++;
+	if (!imp->row_bad && imp->row > 0)
+		imp->stats->rejected++;
+	imp->row_bad = 1;
+	if (imp->err_fn)
+		imp->err_fn(imp->arg, imp->row, imp->line, c >= 0 ? imp->cols[c].header : NULL, msg);
+}
+
+/* Reports a failed register call on column c, or on the column that feeds
+ * the field the register named (eb->field) when c < 0. */
+static void fail(struct sw__imp *imp, int c, enum sw__col_target t, enum sw_err rc,
+		 const struct sw_errbuf *eb)
+{
+	if (c < 0 && eb->field[0]) {
+		for (size_t i = 0; i < imp->ncols && c < 0; i++) {
+			const struct sw__col *col = &imp->cols[i];
+
+			if (col->t == t && col->field >= 0 &&
+			    !strcmp(sw_entity_get(t == SW_COL_MAIN ? imp->ent->id : SW_ENT_UNIT)
+					    ->fields[col->field].key,
+				    eb->field))
+				c = (int)i;
+		}
+	}
+	sw__imp_err(imp, c, "%s", sw_errbuf_empty(eb) ? sw_strerror(rc) : eb->msg);
+}
+
+/* Applies every column of target t to rec; errors are reported per column
+ * and the count of failures returned. */
+static int apply_cols(struct sw__imp *imp, struct sw_rec *rec, enum sw__col_target t,
+		      const char **v, size_t n)
+{
+	struct sw_errbuf eb;
+	enum sw_err rc;
+	int bad = 0;
+
+	/* Field order, not column order: see sw_reg_apply on derived fields. */
+	for (size_t f = 0; f < rec->ent->nfields; f++)
+		for (size_t c = 0; c < imp->ncols && c < n; c++) {
+			if (imp->cols[c].t != t || imp->cols[c].field != (int)f)
+				continue;
+			sw_errbuf_clear(&eb);
+			if ((rc = sw_reg_apply(imp->st, rec, (int)f, v[c], &eb))) {
+				fail(imp, (int)c, t, rc, &eb);
+				bad++;
+			}
+		}
+	return bad;
+}
+
+/* Column index of the first column of target t (and role), or -1. */
+static int col_of(const struct sw__imp *imp, enum sw__col_target t, int role)
+{
+	for (size_t c = 0; c < imp->ncols; c++)
+		if (imp->cols[c].t == t && (role < 0 || imp->cols[c].role == role))
+			return (int)c;
+	return -1;
+}
+
+/* Value of column c in this row ("" when missing or c < 0), trimmed. */
+static char *val(const char **v, size_t n, int c, char *buf, size_t bufsz)
+{
+	if (c < 0 || (size_t)c >= n)
+		return buf[0] = '\0', buf;
+	snprintf(buf, bufsz, "%s", v[c]);
+	return sw_reg_trim(buf);
+}
+
+/* Adds rec; counts it; reports a failure against column hint c. */
+static enum sw_err add(struct sw__imp *imp, struct sw_rec *rec, int c, enum sw__col_target t)
+{
+	struct sw_errbuf eb;
+	enum sw_err rc;
+
+	sw_errbuf_clear(&eb);
+	if ((rc = sw_reg_add(imp->st, rec, &eb)))
+		fail(imp, c, t, rc, &eb);
+	else
+		imp->stats->added[rec->ent->id]++;
+	return rc;
+}
+
+/* Finds or creates the department `name` in `region` for a unit. */
+static enum sw_err dept_id(struct sw__imp *imp, const char *name, const char *region, int c,
+			   int64_t *id)
+{
+	const struct sw_entity *ent = sw_entity_get(SW_ENT_DEPT);
+	char key[1024];
+	struct sw_rec d;
+	enum sw_err rc;
+
+	snprintf(key, sizeof key, "%s|%s", name, region ? region : "");
+	if (sw_strmap_get(&imp->depts, key, id))
+		return SW_OK;
+	if (sw_store_find(imp->st, ent, sw_field_index(SW_ENT_DEPT, "name"), name, id, NULL,
+			  NULL) == SW_OK)
+		return sw_strmap_put(&imp->depts, key, *id);
+	if (!region) {
+		sw__imp_err(imp, c, "department '%s' is new and the row has no region to create it in",
+			    name);
+		return SW_EINVAL;
+	}
+	sw_rec_init(&d, ent);
+	if (!(rc = sw_rec_set(&d, sw_field_index(SW_ENT_DEPT, "name"), name)) &&
+	    !(rc = sw_rec_set(&d, sw_field_index(SW_ENT_DEPT, "region"), region)))
+		rc = add(imp, &d, c, SW_COL_UNIT_DEPT);
+	*id = d.id;
+	sw_rec_cleanup(&d);
+	return rc ? rc : sw_strmap_put(&imp->depts, key, *id);
+}
+
+/*
+ * Finds the unit a site row names (by credit code, else by name) or creates
+ * it from the row's unit columns.  A credit code registered to a unit of a
+ * different name is an error: one of the two is mistyped.
+ */
+static enum sw_err unit_id(struct sw__imp *imp, struct sw_rec *u, int64_t *id)
+{
+	const char *name = sw_rec_get(u, sw_field_index(SW_ENT_UNIT, "name"));
+	const char *code = sw_rec_get(u, sw_field_index(SW_ENT_UNIT, "credit_code"));
+	int name_col = col_of(imp, SW_COL_UNIT, -1);
+	struct sw_rec old;
+	char key[1024];
+	int matches = 0;
+
+	if (!name)
+		return SW_EINVAL; /* reported as a missing required value */
+	snprintf(key, sizeof key, code ? "code:%s" : "name:%s", code ? code : name);
+	if (sw_strmap_get(&imp->units, key, id))
+		return SW_OK;
+	if (code && sw_store_find(imp->st, u->ent, sw_field_index(SW_ENT_UNIT, "credit_code"), code,
+				  id, NULL, NULL) == SW_OK) {
+		if (sw_store_get(imp->st, u->ent, *id, &old, NULL) == SW_OK) {
+			const char *was = sw_rec_get(&old, sw_field_index(SW_ENT_UNIT, "name"));
+
+			if (was && strcmp(was, name) != 0) {
+				sw__imp_err(imp, col_of(imp, SW_COL_UNIT, -1) >= 0 ? name_col : -1,
+					    "credit code %s is registered to unit '%s'", code, was);
+				sw_rec_cleanup(&old);
+				return SW_EINVAL;
+			}
+			sw_rec_cleanup(&old);
+		}
+		return sw_strmap_put(&imp->units, key, *id);
+	}
+	if (!code && sw_store_find(imp->st, u->ent, sw_field_index(SW_ENT_UNIT, "name"), name, id,
+				   &matches, NULL) == SW_OK) {
+		if (matches > 1) {
+			sw__imp_err(imp, name_col, "several units are called '%s'; add the credit code",
+				    name);
+			return SW_EINVAL;
+		}
+		return sw_strmap_put(&imp->units, key, *id);
+	}
+	if (add(imp, u, -1, SW_COL_UNIT))
+		return SW_EINVAL;
+	*id = u->id;
+	return sw_strmap_put(&imp->units, key, *id);
+}
+
+/* Finds or creates the group called name. */
+static enum sw_err group_id(struct sw__imp *imp, const char *name, int c, int64_t *id)
+{
+	const struct sw_entity *ent = sw_entity_get(SW_ENT_GROUP);
+	struct sw_rec g;
+	enum sw_err rc;
+
+	if (sw_strmap_get(&imp->groups, name, id))
+		return SW_OK;
+	if (sw_store_find(imp->st, ent, 0, name, id, NULL, NULL) != SW_OK) {
+		sw_rec_init(&g, ent);
+		if (!(rc = sw_rec_set(&g, sw_field_index(SW_ENT_GROUP, "name"), name)))
+			rc = add(imp, &g, c, SW_COL_GROUP);
+		*id = g.id;
+		sw_rec_cleanup(&g);
+		if (rc)
+			return rc;
+	}
+	return sw_strmap_put(&imp->groups, name, *id);
+}
+
+/* Creates (or reuses, within this import) the person of role r named in
+ * the row and makes them responsible for site_id. */
+static void site_person(struct sw__imp *imp, const char **v, size_t n, int r, int64_t unit,
+			int64_t site_id)
+{
+	const struct sw_entity *ent = sw_entity_get(SW_ENT_PERSON);
+	int cn = col_of(imp, SW_COL_PNAME, r), cp = col_of(imp, SW_COL_PPHONE, r);
+	int ce = col_of(imp, SW_COL_PEMAIL, r);
+	char name[256], phone[256], email[256], key[900];
+	const char *role = sw_person_roles[r].key;
+	struct sw_errbuf eb;
+	struct sw_rec p;
+	int64_t id = 0;
+	enum sw_err rc;
+
+	val(v, n, cn, name, sizeof name);
+	val(v, n, cp, phone, sizeof phone);
+	val(v, n, ce, email, sizeof email);
+	if (!*name) {
+		if (*phone || *email)
+			sw__imp_err(imp, *phone ? cp : ce, "contact details given without a %s name",
+				    sw_person_roles[r].zh);
+		return;
+	}
+	sw_rec_init(&p, ent);
+	sw_errbuf_clear(&eb);
+	if ((rc = sw_reg_apply(imp->st, &p, sw_field_index(SW_ENT_PERSON, "name"), name, &eb)) ||
+	    (rc = sw_reg_apply(imp->st, &p, sw_field_index(SW_ENT_PERSON, "phone"), phone, &eb))) {
+		fail(imp, eb.field[0] && !strcmp(eb.field, "phone") ? cp : cn, SW_COL_PNAME, rc, &eb);
+		goto out;
+	}
+	if ((rc = sw_reg_apply(imp->st, &p, sw_field_index(SW_ENT_PERSON, "email"), email, &eb))) {
+		fail(imp, ce, SW_COL_PEMAIL, rc, &eb);
+		goto out;
+	}
+	snprintf(key, sizeof key, "%" PRId64 "|%s|%s|%s", unit, role,
+		 sw_rec_get(&p, sw_field_index(SW_ENT_PERSON, "name")),
+		 *phone ? sw_rec_get(&p, sw_field_index(SW_ENT_PERSON, "phone")) : "");
+	if (!sw_strmap_get(&imp->persons, key, &id)) {
+		if (sw_rec_set(&p, sw_field_index(SW_ENT_PERSON, "role"), role) ||
+		    sw_rec_set_int(&p, sw_field_index(SW_ENT_PERSON, "unit"), unit) ||
+		    add(imp, &p, cn, SW_COL_PNAME) || sw_strmap_put(&imp->persons, key, p.id))
+			goto out;
+		id = p.id;
+	}
+	sw_errbuf_clear(&eb);
+	if ((rc = sw_store_site_person_link(imp->st, site_id, id, role, &eb)))
+		fail(imp, cn, SW_COL_PNAME, rc, &eb);
+out:
+	sw_rec_cleanup(&p);
+}
+
+/* One row of a site register: unit, department, group, site, persons. */
+static void site_row(struct sw__imp *imp, const char **v, size_t n)
+{
+	int dept_col = col_of(imp, SW_COL_UNIT_DEPT, -1), group_col = col_of(imp, SW_COL_GROUP, -1);
+	char dept[512], group[512];
+	struct sw_rec u, s;
+	int64_t uid = 0, id;
+	int bad;
+
+	sw_rec_init(&u, sw_entity_get(SW_ENT_UNIT));
+	sw_rec_init(&s, imp->ent);
+	bad = apply_cols(imp, &u, SW_COL_UNIT, v, n);
+	bad += apply_cols(imp, &s, SW_COL_MAIN, v, n);
+	val(v, n, dept_col, dept, sizeof dept);
+	val(v, n, group_col, group, sizeof group);
+	if (bad)
+		goto out;
+	if (*dept) {
+		if (dept_id(imp, dept, sw_rec_get(&u, sw_field_index(SW_ENT_UNIT, "region")), dept_col,
+			    &id) ||
+		    sw_rec_set_int(&u, sw_field_index(SW_ENT_UNIT, "department"), id))
+			goto out;
+	}
+	if (unit_id(imp, &u, &uid) || sw_rec_set_int(&s, sw_field_index(SW_ENT_SITE, "unit"), uid))
+		goto out;
+	if (*group && (group_id(imp, group, group_col, &id) ||
+		       sw_rec_set_int(&s, sw_field_index(SW_ENT_SITE, "group"), id)))
+		goto out;
+	if (add(imp, &s, -1, SW_COL_MAIN))
+		goto out;
+	for (int r = 0; sw_person_roles[r].key; r++)
+		site_person(imp, v, n, r, uid, s.id);
+out:
+	sw_rec_cleanup(&u);
+	sw_rec_cleanup(&s);
+}
+
+/* Links the person just added to the sites named in column c. */
+static void person_sites(struct sw__imp *imp, const struct sw_rec *p, const char *list, int c)
+{
+	const char *role = sw_rec_get(p, sw_field_index(SW_ENT_PERSON, "role"));
+	char buf[2048], *save = NULL;
+	struct sw_errbuf eb;
+	enum sw_err rc;
+	int64_t site;
+
+	snprintf(buf, sizeof buf, "%s", list);
+	for (char *r = strtok_r(buf, ";", &save); r; r = strtok_r(NULL, ";", &save)) {
+		sw_errbuf_clear(&eb);
+		if ((rc = sw_reg_resolve(imp->st, sw_entity_get(SW_ENT_SITE), sw_reg_trim(r), &site,
+					 &eb)) ||
+		    (rc = sw_store_site_person_link(imp->st, site, p->id, role, &eb)))
+			fail(imp, c, SW_COL_SITES, rc, &eb);
+	}
+}
+
+/* One row of a units, persons, regions or departments file. */
+static void plain_row(struct sw__imp *imp, const char **v, size_t n)
+{
+	int sites_col = col_of(imp, SW_COL_SITES, -1);
+	char sites[2048];
+	struct sw_rec r;
+
+	sw_rec_init(&r, imp->ent);
+	if (!apply_cols(imp, &r, SW_COL_MAIN, v, n) && !add(imp, &r, -1, SW_COL_MAIN) &&
+	    *val(v, n, sites_col, sites, sizeof sites))
+		person_sites(imp, &r, sites, sites_col);
+	sw_rec_cleanup(&r);
+}
+
+/* True when every value of the record is blank (Excel leaves such rows). */
+static int blank(const char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const char *p = v[i]; *p; p++)
+			if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+				return 0;
+	return 1;
+}
+
+/* Runs one data row inside its own savepoint. */
+static enum sw_err one_row(struct sw__imp *imp, const char **v, size_t n, struct sw_errbuf *eb)
+{
+	enum sw_err rc;
+
+	imp->row_bad = 0;
+	if (n > imp->ncols) {
+		sw__imp_err(imp, -1, "has %zu values but the header has %zu columns", n, imp->ncols);
+		return SW_OK;
+	}
+	if ((rc = sw_store_begin(imp->st, eb)))
+		return rc;
+	if (imp->kind == SW_IMPORT_SITES)
+		site_row(imp, v, n);
+	else
+		plain_row(imp, v, n);
+	if (imp->row_bad) {
+		sw_store_rollback(imp->st);
+		return SW_OK;
+	}
+	return sw_store_commit(imp->st, eb);
+}
+
+/* Reads every record of the UTF-8 text and imports it (the caller owns
+ * the outer transaction). */
+static enum sw_err run(struct sw__imp *imp, const char *text, size_t len, struct sw_errbuf *eb)
+{
+	struct sw_csv csv;
+	const char **v;
+	size_t n;
+	enum sw_err rc;
+
+	sw_csv_init(&csv, text, len);
+	if ((rc = sw_csv_next(&csv, &v, &n, eb))) {
+		if (rc == SW_ENOTFOUND)
+			rc = sw_errf(eb, SW_EINVAL, "the file is empty");
+		goto out;
+	}
+	imp->line = sw_csv_record_line(&csv);
+	if ((rc = sw__imp_header(imp, v, n)))
+		goto out;
+	while ((rc = sw_csv_next(&csv, &v, &n, eb)) == SW_OK) {
+		if (blank(v, n))
+			continue;
+		imp->row++;
+		imp->line = sw_csv_record_line(&csv);
+		imp->stats->rows++;
+		if ((rc = one_row(imp, v, n, eb)))
+			goto out;
+	}
+	if (rc == SW_ENOTFOUND)
+		rc = SW_OK;
+out:
+	sw_csv_cleanup(&csv);
+	return rc;
+}
+
+enum sw_err sw_import_buffer(struct sw_store *st, const char *data, size_t len,
+			     enum sw_import_kind kind, int dry_run, struct sw_import_stats *stats,
+			     sw_import_err_fn err_fn, void *arg, struct sw_errbuf *eb)
+{
+	struct sw__imp *imp = calloc(1, sizeof *imp);
+	char *text = NULL;
+	size_t tlen = 0;
+	enum sw_err rc;
+
+	memset(stats, 0, sizeof *stats);
+	if (!imp)
+		return SW_ENOMEM;
+	*imp = (struct sw__imp){.st = st, .kind = kind, .stats = stats, .err_fn = err_fn,
+				.arg = arg};
+	sw_strmap_init(&imp->units);
+	sw_strmap_init(&imp->groups);
+	sw_strmap_init(&imp->depts);
+	sw_strmap_init(&imp->persons);
+	if ((rc = sw_charset_to_utf8(data, len, &text, &tlen, &stats->charset, eb)))
+		goto out;
+	if ((rc = sw_store_begin(st, eb)))
+		goto out;
+	rc = run(imp, text, tlen, eb);
+	if (!rc && stats->errors)
+		rc = SW_EINVAL;
+	if (rc || dry_run)
+		sw_store_rollback(st);
+	else
+		rc = sw_store_commit(st, eb);
+out:
+	for (size_t c = 0; c < imp->ncols; c++)
+		free(imp->cols[c].header);
+	sw_strmap_cleanup(&imp->units);
+	sw_strmap_cleanup(&imp->groups);
+	sw_strmap_cleanup(&imp->depts);
+	sw_strmap_cleanup(&imp->persons);
+	free(imp);
+	free(text);
+	return rc;
+}
+
+#define IMPORT_MAX (1024L * 1024 * 1024)
+
+enum sw_err sw_import_file(struct sw_store *st, const char *path, enum sw_import_kind kind,
+			   int dry_run, struct sw_import_stats *stats, sw_import_err_fn err_fn,
+			   void *arg, struct sw_errbuf *eb)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat sb;
+	char *data = NULL;
+	enum sw_err rc;
+
+	memset(stats, 0, sizeof *stats);
+	if (!f)
+		return sw_errf(eb, SW_EIO, "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		fclose(f);
+		return sw_errf(eb, SW_EIO, "%s is not a regular file", path);
+	}
+	if (sb.st_size > IMPORT_MAX) {
+		fclose(f);
+		return sw_errf(eb, SW_ELIMIT, "%s is larger than 1 GiB", path);
+	}
+	if (!(data = malloc((size_t)sb.st_size + 1))) {
+		fclose(f);
+		return SW_ENOMEM;
+	}
+	if (fread(data, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
+		rc = sw_errf(eb, SW_EIO, "cannot read %s", path);
+	} else {
+		rc = sw_import_buffer(st, data, (size_t)sb.st_size, kind, dry_run, stats, err_fn, arg,
+				      eb);
+	}
+	free(data);
+	fclose(f);
+	return rc;
+}

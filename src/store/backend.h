@@ -1,0 +1,85 @@
+/*
+ * backend.h - what a database backend provides to the store (internal).
+ *
+ * A backend is a const table of primitive operations: statements with
+ * numbered parameters (?1, ?2 ... in the shared SQL; a backend whose
+ * database spells them differently rewrites them in prepare), rows read as
+ * text or integers, and transactions.  Everything above this line
+ * (records, filters, migrations) is written once in store.c/records.c.
+ */
+#ifndef SW_STORE_BACKEND_H
+#define SW_STORE_BACKEND_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/migrate.h"
+#include "store/store.h"
+
+struct sw_stmt; /* backend-specific prepared statement */
+
+struct sw_store_ops {
+	const char *name;
+	const struct sw_migration *migrations;
+	const size_t *nmigrations;
+	const char *begin_sql; /* how a write transaction starts */
+	/* Opens the database `where`; *db is the backend's handle. */
+	enum sw_err (*open)(const char *where, void **db, struct sw_errbuf *eb);
+	void (*close)(void *db);
+	/* Runs one or more statements without parameters (migrations). */
+	enum sw_err (*exec)(void *db, const char *sql, struct sw_errbuf *eb);
+	enum sw_err (*prepare)(void *db, const char *sql, struct sw_stmt **out,
+			       struct sw_errbuf *eb);
+	void (*finalize)(struct sw_stmt *s);
+	/* Clears bindings and any pending result; the statement is reusable. */
+	void (*reset)(struct sw_stmt *s);
+	enum sw_err (*bind_text)(struct sw_stmt *s, int idx, const char *v); /* NULL -> NULL */
+	enum sw_err (*bind_int)(struct sw_stmt *s, int idx, int64_t v);
+	/*
+	 * Runs the statement or advances to its next row: *row is 1 when a row
+	 * is available, 0 when done.  Constraint violations map to SW_EEXIST
+	 * (unique) and SW_EINUSE (foreign key) with the backend's message.
+	 */
+	enum sw_err (*step)(struct sw_stmt *s, int *row, struct sw_errbuf *eb);
+	const char *(*col_text)(struct sw_stmt *s, int i); /* NULL for NULL */
+	int64_t (*col_int)(struct sw_stmt *s, int i);
+	int (*col_null)(struct sw_stmt *s, int i);
+	/* Rows changed by the last completed INSERT/UPDATE/DELETE. */
+	int64_t (*changes)(void *db);
+};
+
+extern const struct sw_store_ops sw_store_sqlite_ops;
+
+/* Statement slots: one prepared statement per (entity, operation) plus the
+ * store's own queries, prepared on first use and kept until close. */
+enum sw_q_op { SW_Q_INSERT, SW_Q_UPDATE, SW_Q_DELETE, SW_Q_GET, SW_Q_LIST, SW_Q_COUNT,
+	       SW_Q__OPS };
+enum sw_q_misc {
+	SW_QM_DOMAINS_CLEAR, SW_QM_DOMAIN_ADD, SW_QM_DOMAIN_FIND,
+	SW_QM_LINK_ADD, SW_QM_LINK_DEL, SW_QM_LINK_DEL_ALL, SW_QM_LINKS_SITE, SW_QM_LINKS_PERSON,
+	SW_QM_POLICY_GET, SW_QM_POLICY_SET, SW_QM_POLICY_DEL, SW_QM_POLICY_DROP,
+	SW_QM_SP_BEGIN, SW_QM_SP_RELEASE, SW_QM_SP_ROLLBACK,
+	SW_QM__COUNT
+};
+
+struct sw_store {
+	const struct sw_store_ops *ops;
+	void *db;
+	int version;
+	int tx_depth;    /* 0: none; 1: a transaction; more: nested savepoints */
+	struct sw_stmt *q[SW_ENT__COUNT][SW_Q__OPS];
+	struct sw_stmt *find[SW_ENT__COUNT][SW_REC_MAX_FIELDS];
+	struct sw_stmt *misc[SW_QM__COUNT];
+};
+
+/* Formats the current UTC time as an ISO 8601 string ("2026-11-25T13:05:00Z")
+ * into buf (at least 21 bytes).  Timestamps are bound from C so both
+ * dialects store the same text. */
+void sw__store_now(char *buf, size_t n);
+
+/* Returns the cached statement for `sql` in *slot, preparing it on first
+ * use.  The statement comes back reset, ready for binding. */
+enum sw_err sw__store_stmt(struct sw_store *st, struct sw_stmt **slot, const char *sql,
+			   struct sw_errbuf *eb);
+
+#endif

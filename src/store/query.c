@@ -1,0 +1,259 @@
+/*
+ * query.c - filtered lists and counts of register records.
+ *
+ * Every filter is written as "(param IS NULL OR condition)", so one
+ * prepared statement per entity serves every combination of filters.
+ * Parameters are numbered densely in the order the entity uses them,
+ * because PostgreSQL cannot type a parameter that appears nowhere.
+ *
+ * Regions nest by code (GB/T 2260): a province xx0000 holds every code
+ * starting xx, a city xxyy00 every code starting xxyy.  Filtering by range
+ * on the code therefore finds sub-regions even when their rows were never
+ * imported into the regions table.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+
+/* Where each filter applies for one entity; NULL: the filter does not. */
+struct filter_cols {
+	const char *join;
+	const char *region, *type, *group, *unit, *status, *search1, *search2;
+};
+
+static const struct filter_cols filter_cols[SW_ENT__COUNT] = {
+	[SW_ENT_REGION] = {"", "x.code", NULL, NULL, NULL, NULL, "x.name", "x.code"},
+	[SW_ENT_DEPT] = {"", "x.region", NULL, NULL, NULL, NULL, "x.name", NULL},
+	[SW_ENT_UNIT] = {"", "x.region", "x.type", NULL, NULL, NULL, "x.name", "x.credit_code"},
+	[SW_ENT_GROUP] = {"", NULL, NULL, NULL, NULL, NULL, "x.name", NULL},
+	[SW_ENT_SITE] = {" JOIN units u ON u.id = x.unit_id", "u.region", "u.type", "x.group_id",
+			 "x.unit_id", "x.status", "x.name", "x.url"},
+	[SW_ENT_PERSON] = {" LEFT JOIN units u ON u.id = x.unit_id", "u.region", "u.type", NULL,
+			   "x.unit_id", NULL, "x.name", "x.phone"},
+};
+
+/* Parameter numbers of one built query (0: not used). */
+struct params {
+	int region_lo, region_hi, type, group, unit, status, search, limit, offset;
+};
+
+#define SQL_MAX 4096
+
+/* Appends to sql; overflow means the tables above are wrong. */
+__attribute__((format(printf, 2, 3))) static void cat(char *sql, const char *fmt, ...)
+{
+	size_t n = strlen(sql);
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(sql + n, SQL_MAX - n, fmt, ap);
+	va_end(ap);
+	if (w < 0 || (size_t)w >= SQL_MAX - n)
+		sw_fatal("SQL statement longer than %d bytes", SQL_MAX);
+}
+
+/* Builds the FROM/WHERE part shared by list and count and numbers its
+ * parameters into *p. */
+static void build_where(char *sql, const struct sw_entity *ent, struct params *p)
+{
+	const struct filter_cols *c = &filter_cols[ent->id];
+	int n = 0;
+
+	memset(p, 0, sizeof *p);
+	cat(sql, " FROM %s x%s WHERE 1 = 1", ent->table, c->join);
+	if (c->region) {
+		p->region_lo = ++n;
+		p->region_hi = ++n;
+		cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR (%s >= ?%d AND %s < ?%d))", p->region_lo,
+		    c->region, p->region_lo, c->region, p->region_hi);
+	}
+	if (c->type) {
+		p->type = ++n;
+		cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s = ?%d)", n, c->type, n);
+	}
+	if (c->group) {
+		p->group = ++n;
+		cat(sql, " AND (CAST(?%d AS BIGINT) IS NULL OR %s = ?%d)", n, c->group, n);
+	}
+	if (c->unit) {
+		p->unit = ++n;
+		cat(sql, " AND (CAST(?%d AS BIGINT) IS NULL OR %s = ?%d)", n, c->unit, n);
+	}
+	if (c->status) {
+		p->status = ++n;
+		cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s = ?%d)", n, c->status, n);
+	}
+	p->search = ++n;
+	cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s LIKE ?%d ESCAPE '\\'", n, c->search1, n);
+	if (c->search2)
+		cat(sql, " OR %s LIKE ?%d ESCAPE '\\'", c->search2, n);
+	cat(sql, ")");
+	p->limit = n + 1;
+	p->offset = n + 2;
+}
+
+/* Computes the half-open code range [lo, hi) of a region and everything
+ * below it.  Returns SW_EINVAL for a code that is not six digits. */
+static enum sw_err region_range(const char *code, char lo[7], char hi[7], struct sw_errbuf *eb)
+{
+	size_t keep;
+	long v;
+
+	if (strlen(code) != 6 || strspn(code, "0123456789") != 6)
+		return sw_errf_field(eb, SW_EINVAL, "region", "region filter must be a six-digit code");
+	keep = strcmp(code + 2, "0000") == 0 ? 2 : strcmp(code + 4, "00") == 0 ? 4 : 6;
+	memcpy(lo, code, 7);
+	v = strtol(code, NULL, 10);
+	/* Add one at the last kept digit: 110000 -> 120000, 110100 -> 110200. */
+	v += keep == 2 ? 10000 : keep == 4 ? 100 : 1;
+	/* 99xxxx is no province, but keep the range sane for any six digits. */
+	v = v > 999999 ? 999999 : v;
+	for (int i = 5; i >= 0; i--, v /= 10)
+		hi[i] = (char)('0' + v % 10);
+	hi[6] = '\0';
+	return SW_OK;
+}
+
+/* Rejects filters that make no sense for ent, so a typo is not silently
+ * ignored ("--group" on a unit list). */
+static enum sw_err check_applicable(const struct sw_entity *ent, const struct sw_filter *f,
+				    struct sw_errbuf *eb)
+{
+	const struct filter_cols *c = &filter_cols[ent->id];
+
+	if (f->region && !c->region)
+		return sw_errf_field(eb, SW_EINVAL, "region", "%s lists cannot filter by region",
+				     ent->name);
+	if (f->unit_type && !c->type)
+		return sw_errf_field(eb, SW_EINVAL, "unit-type", "%s lists cannot filter by unit type",
+				     ent->name);
+	if (f->group_id && !c->group)
+		return sw_errf_field(eb, SW_EINVAL, "group", "%s lists cannot filter by group",
+				     ent->name);
+	if (f->unit_id && !c->unit)
+		return sw_errf_field(eb, SW_EINVAL, "unit", "%s lists cannot filter by unit", ent->name);
+	if (f->status && !c->status)
+		return sw_errf_field(eb, SW_EINVAL, "status", "%s lists cannot filter by status",
+				     ent->name);
+	return SW_OK;
+}
+
+/* Binds filter f to statement s according to the numbering p. */
+static enum sw_err bind_filter(struct sw_store *st, struct sw_stmt *s, const struct params *p,
+			       const struct sw_filter *f, int with_page, struct sw_errbuf *eb)
+{
+	char lo[7], hi[7], *like = NULL;
+	enum sw_err rc;
+
+	if (f->region) {
+		if ((rc = region_range(f->region, lo, hi, eb)))
+			return rc;
+		st->ops->bind_text(s, p->region_lo, lo);
+		st->ops->bind_text(s, p->region_hi, hi);
+	}
+	if (p->type)
+		st->ops->bind_text(s, p->type, f->unit_type);
+	if (p->group && f->group_id)
+		st->ops->bind_int(s, p->group, f->group_id);
+	if (p->unit && f->unit_id)
+		st->ops->bind_int(s, p->unit, f->unit_id);
+	if (p->status)
+		st->ops->bind_text(s, p->status, f->status);
+	if (f->search && *f->search) {
+		/* "%term%" with LIKE's own wildcards escaped: a search is literal. */
+		size_t n = strlen(f->search);
+		char *q;
+
+		if (!(like = malloc(2 * n + 3)))
+			return SW_ENOMEM;
+		q = like;
+		*q++ = '%';
+		for (const char *c = f->search; *c; c++) {
+			if (*c == '%' || *c == '_' || *c == '\\')
+				*q++ = '\\';
+			*q++ = *c;
+		}
+		*q++ = '%';
+		*q = '\0';
+		st->ops->bind_text(s, p->search, like);
+		free(like);
+	}
+	if (with_page) {
+		st->ops->bind_int(s, p->limit, f->limit > 0 ? f->limit : INT64_MAX);
+		st->ops->bind_int(s, p->offset, f->offset > 0 ? f->offset : 0);
+	}
+	return SW_OK;
+}
+
+enum sw_err sw_store_list(struct sw_store *st, const struct sw_entity *ent,
+			  const struct sw_filter *f, sw_rec_cb cb, void *arg, struct sw_errbuf *eb)
+{
+	struct sw_stmt **slot = &st->q[ent->id][SW_Q_LIST];
+	static const struct sw_filter none;
+	char sql[SQL_MAX] = "";
+	struct params p;
+	struct sw_rec rec;
+	enum sw_err rc;
+	int row;
+
+	f = f ? f : &none;
+	if ((rc = check_applicable(ent, f, eb)))
+		return rc;
+	cat(sql, "SELECT x.id, x.created_at, x.updated_at");
+	for (size_t i = 0; i < ent->nfields; i++)
+		cat(sql, ", x.%s", ent->fields[i].col);
+	build_where(sql, ent, &p);
+	cat(sql, " ORDER BY x.id LIMIT ?%d OFFSET ?%d", p.limit, p.offset);
+	if ((rc = sw__store_stmt(st, slot, sql, eb)))
+		return rc;
+	if ((rc = bind_filter(st, *slot, &p, f, 1, eb)))
+		goto out;
+	sw_rec_init(&rec, ent);
+	while (!(rc = st->ops->step(*slot, &row, eb)) && row) {
+		int stop;
+
+		rec.id = st->ops->col_int(*slot, 0);
+		rec.created_at = (char *)st->ops->col_text(*slot, 1);
+		rec.updated_at = (char *)st->ops->col_text(*slot, 2);
+		for (size_t i = 0; i < ent->nfields; i++)
+			rec.v[i] = (char *)st->ops->col_text(*slot, (int)i + 3);
+		stop = cb(arg, &rec);
+		/* The strings belong to the statement: forget them, never free. */
+		sw_rec_init(&rec, ent);
+		if (stop)
+			break;
+	}
+out:
+	st->ops->reset(*slot);
+	return rc;
+}
+
+enum sw_err sw_store_count(struct sw_store *st, const struct sw_entity *ent,
+			   const struct sw_filter *f, int64_t *n, struct sw_errbuf *eb)
+{
+	struct sw_stmt **slot = &st->q[ent->id][SW_Q_COUNT];
+	static const struct sw_filter none;
+	char sql[SQL_MAX] = "";
+	struct params p;
+	enum sw_err rc;
+	int row = 0;
+
+	f = f ? f : &none;
+	*n = 0;
+	if ((rc = check_applicable(ent, f, eb)))
+		return rc;
+	cat(sql, "SELECT count(*)");
+	build_where(sql, ent, &p);
+	if ((rc = sw__store_stmt(st, slot, sql, eb)))
+		return rc;
+	if (!(rc = bind_filter(st, *slot, &p, f, 0, eb)) && !(rc = st->ops->step(*slot, &row, eb)) &&
+	    row)
+		*n = st->ops->col_int(*slot, 0);
+	st->ops->reset(*slot);
+	return rc;
+}

@@ -1,0 +1,252 @@
+/*
+ * store.c - opening a store, choosing its backend, transactions and
+ * schema migrations.  Backend-independent.
+ */
+#include "store/store.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/backend.h"
+
+/* Picks the backend for the address `where`.  PostgreSQL addresses are
+ * recognised so that they are not mistaken for file names. */
+static const struct sw_store_ops *backend_for(const char *where, struct sw_errbuf *eb)
+{
+	if (strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0) {
+		sw_errf(eb, SW_EUSAGE,
+			"this build has no PostgreSQL backend; use a database file path");
+		return NULL;
+	}
+	return &sw_store_sqlite_ops;
+}
+
+void sw__store_now(char *buf, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+enum sw_err sw__store_stmt(struct sw_store *st, struct sw_stmt **slot, const char *sql,
+			   struct sw_errbuf *eb)
+{
+	enum sw_err rc;
+
+	if (*slot) {
+		st->ops->reset(*slot);
+		return SW_OK;
+	}
+	rc = st->ops->prepare(st->db, sql, slot, eb);
+	return rc;
+}
+
+/* Reads the highest applied migration into *version (0 on a new database). */
+static enum sw_err read_version(struct sw_store *st, int *version, struct sw_errbuf *eb)
+{
+	struct sw_stmt *s = NULL;
+	enum sw_err rc;
+	int row;
+
+	rc = st->ops->prepare(st->db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+			      &s, eb);
+	if (rc)
+		return rc;
+	rc = st->ops->step(s, &row, eb);
+	*version = (!rc && row) ? (int)st->ops->col_int(s, 0) : 0;
+	st->ops->finalize(s);
+	return rc;
+}
+
+/* Applies migration m and records it, inside the caller's transaction. */
+static enum sw_err apply_one(struct sw_store *st, const struct sw_migration *m,
+			     struct sw_errbuf *eb)
+{
+	struct sw_stmt *s = NULL;
+	enum sw_err rc;
+	char now[32];
+	int row;
+
+	if ((rc = st->ops->exec(st->db, m->sql, eb)))
+		return sw_errf_replace(eb, rc, "migration %04d_%s failed: %s", m->version, m->name,
+				       eb ? eb->msg : "");
+	rc = st->ops->prepare(st->db,
+			      "INSERT INTO schema_migrations (version, name, applied_at) "
+			      "VALUES (?1, ?2, ?3)",
+			      &s, eb);
+	if (rc)
+		return rc;
+	sw__store_now(now, sizeof now);
+	st->ops->bind_int(s, 1, m->version);
+	st->ops->bind_text(s, 2, m->name);
+	st->ops->bind_text(s, 3, now);
+	rc = st->ops->step(s, &row, eb);
+	st->ops->finalize(s);
+	return rc;
+}
+
+/*
+ * Brings the schema to the newest migration this program carries.  Each
+ * migration runs in its own transaction, re-reading the version inside it
+ * so two processes starting together apply each step once.
+ */
+static enum sw_err migrate(struct sw_store *st, struct sw_errbuf *eb)
+{
+	const struct sw_migration *m = st->ops->migrations;
+	size_t n = *st->ops->nmigrations;
+	int newest = n ? m[n - 1].version : 0;
+	enum sw_err rc;
+
+	rc = st->ops->exec(st->db,
+			   "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			   " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+			   " applied_at TEXT NOT NULL)",
+			   eb);
+	if (rc || (rc = read_version(st, &st->version, eb)))
+		return rc;
+	if (st->version > newest)
+		return sw_errf(eb, SW_ESCHEMA,
+			       "database schema version %d is newer than this program's %d",
+			       st->version, newest);
+	for (size_t i = 0; i < n; i++) {
+		if (m[i].version <= st->version)
+			continue;
+		if ((rc = sw_store_begin(st, eb)))
+			return rc;
+		rc = read_version(st, &st->version, eb);
+		if (!rc && m[i].version > st->version)
+			rc = apply_one(st, &m[i], eb);
+		if (rc) {
+			sw_store_rollback(st);
+			return rc;
+		}
+		if ((rc = sw_store_commit(st, eb)))
+			return rc;
+		st->version = m[i].version;
+	}
+	return SW_OK;
+}
+
+enum sw_err sw_store_open(const char *where, struct sw_store **out, struct sw_errbuf *eb)
+{
+	const struct sw_store_ops *ops;
+	struct sw_store *st;
+	enum sw_err rc;
+
+	*out = NULL;
+	if (!where || !*where)
+		return sw_errf(eb, SW_EUSAGE, "no database given");
+	if (!(ops = backend_for(where, eb)))
+		return SW_EUSAGE;
+	if (!(st = calloc(1, sizeof *st)))
+		return SW_ENOMEM;
+	st->ops = ops;
+	if ((rc = ops->open(where, &st->db, eb))) {
+		free(st);
+		return rc;
+	}
+	if ((rc = migrate(st, eb))) {
+		sw_store_close(st);
+		return rc;
+	}
+	*out = st;
+	return SW_OK;
+}
+
+void sw_store_close(struct sw_store *st)
+{
+	if (!st)
+		return;
+	if (st->tx_depth > 0)
+		st->ops->exec(st->db, "ROLLBACK", NULL);
+	for (size_t e = 0; e < SW_ENT__COUNT; e++) {
+		for (size_t o = 0; o < SW_Q__OPS; o++)
+			st->ops->finalize(st->q[e][o]);
+		for (size_t f = 0; f < SW_REC_MAX_FIELDS; f++)
+			st->ops->finalize(st->find[e][f]);
+	}
+	for (size_t i = 0; i < SW_QM__COUNT; i++)
+		st->ops->finalize(st->misc[i]);
+	st->ops->close(st->db);
+	free(st);
+}
+
+const char *sw_store_backend(const struct sw_store *st)
+{
+	return st->ops->name;
+}
+
+int sw_store_schema_version(const struct sw_store *st)
+{
+	return st->version;
+}
+
+/* Runs one of the savepoint statements (prepared once: an import nests a
+ * savepoint per row, so parsing them each time would show). */
+static enum sw_err savepoint(struct sw_store *st, enum sw_q_misc q, struct sw_errbuf *eb)
+{
+	static const char *const sql[] = {
+		[SW_QM_SP_BEGIN] = "SAVEPOINT sw_nested",
+		[SW_QM_SP_RELEASE] = "RELEASE SAVEPOINT sw_nested",
+		[SW_QM_SP_ROLLBACK] = "ROLLBACK TO SAVEPOINT sw_nested",
+	};
+	enum sw_err rc;
+	int row;
+
+	if ((rc = sw__store_stmt(st, &st->misc[q], sql[q], eb)))
+		return rc;
+	rc = st->ops->step(st->misc[q], &row, eb);
+	st->ops->reset(st->misc[q]);
+	return rc;
+}
+
+enum sw_err sw_store_begin(struct sw_store *st, struct sw_errbuf *eb)
+{
+	enum sw_err rc;
+
+	rc = st->tx_depth == 0 ? st->ops->exec(st->db, st->ops->begin_sql, eb)
+			       : savepoint(st, SW_QM_SP_BEGIN, eb);
+	if (!rc)
+		st->tx_depth++;
+	return rc;
+}
+
+enum sw_err sw_store_commit(struct sw_store *st, struct sw_errbuf *eb)
+{
+	enum sw_err rc;
+
+	if (st->tx_depth == 0)
+		sw_fatal("sw_store_commit without sw_store_begin");
+	if (st->tx_depth > 1) {
+		/* A savepoint of the same name refers to the newest one, so nested
+		 * levels need no names of their own. */
+		if ((rc = savepoint(st, SW_QM_SP_RELEASE, eb)))
+			return rc;
+		st->tx_depth--;
+		return SW_OK;
+	}
+	st->tx_depth = 0;
+	if ((rc = st->ops->exec(st->db, "COMMIT", eb))) {
+		st->ops->exec(st->db, "ROLLBACK", NULL);
+		return rc;
+	}
+	return SW_OK;
+}
+
+void sw_store_rollback(struct sw_store *st)
+{
+	if (st->tx_depth == 0)
+		return;
+	if (st->tx_depth > 1) {
+		/* ROLLBACK TO keeps the savepoint open; release it too. */
+		if (savepoint(st, SW_QM_SP_ROLLBACK, NULL) == SW_OK)
+			savepoint(st, SW_QM_SP_RELEASE, NULL);
+		st->tx_depth--;
+		return;
+	}
+	st->tx_depth = 0;
+	st->ops->exec(st->db, "ROLLBACK", NULL);
+}

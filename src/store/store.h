@@ -1,0 +1,140 @@
+/*
+ * store.h - the only way into sitewarden's database.
+ *
+ * Callers see register records (struct sw_rec), filters and callbacks; no
+ * SQL and no database handle leaves this module, so the SQLite backend and
+ * the PostgreSQL backend (chosen by the address given to sw_store_open) are
+ * interchangeable.  Every statement is prepared once and reused.
+ *
+ * Writes outside an explicit transaction are each their own transaction.
+ * Within sw_store_begin/commit the caller may group any number of writes.
+ * Transactions nest: an inner begin is a savepoint, and an inner rollback
+ * undoes only what happened since that begin, so a bulk import can reject
+ * one row and go on while the outer transaction decides all or nothing.
+ */
+#ifndef SW_STORE_STORE_H
+#define SW_STORE_STORE_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+#include "model/entity.h"
+
+struct sw_store;
+
+/* The default database when neither --db nor SITEWARDEN_DB names one. */
+#define SW_STORE_DEFAULT_PATH "var/sitewarden.db"
+
+/*
+ * Opens (creating when needed) the database named by `where`: a file path
+ * means SQLite (its directory is created); "postgresql://" or
+ * "postgres://" addresses are reserved for the PostgreSQL backend.  Applies
+ * pending migrations.  On success *out owns the connection.
+ */
+enum sw_err sw_store_open(const char *where, struct sw_store **out, struct sw_errbuf *eb);
+
+/* Closes st and frees everything it owns; NULL is ignored. */
+void sw_store_close(struct sw_store *st);
+
+/* "sqlite" or "postgresql". */
+const char *sw_store_backend(const struct sw_store *st);
+
+/* Highest migration applied. */
+int sw_store_schema_version(const struct sw_store *st);
+
+enum sw_err sw_store_begin(struct sw_store *st, struct sw_errbuf *eb);
+enum sw_err sw_store_commit(struct sw_store *st, struct sw_errbuf *eb);
+/* Undoes everything since the matching sw_store_begin and ends that level. */
+void sw_store_rollback(struct sw_store *st);
+
+/*
+ * Inserts rec (all fields; NULL values stored as NULL) and sets rec->id.
+ * SW_EEXIST when a unique column clashes, SW_EINUSE when a reference points
+ * nowhere, with the column in eb->field when it is known.
+ */
+enum sw_err sw_store_insert(struct sw_store *st, struct sw_rec *rec, struct sw_errbuf *eb);
+
+/* Writes every field of rec over the row rec->id.  SW_ENOTFOUND when gone. */
+enum sw_err sw_store_update(struct sw_store *st, const struct sw_rec *rec,
+			    struct sw_errbuf *eb);
+
+/* Deletes row id of ent.  SW_EINUSE (with what still refers to it in eb)
+ * when other rows refer to it; SW_ENOTFOUND when there is no such row. */
+enum sw_err sw_store_delete(struct sw_store *st, const struct sw_entity *ent, int64_t id,
+			    struct sw_errbuf *eb);
+
+/* Reads row id of ent into out (initialised here; caller cleans it up). */
+enum sw_err sw_store_get(struct sw_store *st, const struct sw_entity *ent, int64_t id,
+			 struct sw_rec *out, struct sw_errbuf *eb);
+
+/* Finds the id of the first row of ent whose field `field` equals value
+ * exactly.  SW_ENOTFOUND when none; *n_matches (may be NULL) gets how many
+ * rows matched, capped at 2, so callers can refuse ambiguous names. */
+enum sw_err sw_store_find(struct sw_store *st, const struct sw_entity *ent, int field,
+			  const char *value, int64_t *id, int *n_matches, struct sw_errbuf *eb);
+
+/* Which rows a list returns.  Zero/NULL members do not filter. */
+struct sw_filter {
+	const char *region;    /* region code: the region and all below it */
+	const char *unit_type; /* enum key */
+	int64_t group_id;
+	int64_t unit_id;
+	const char *status;    /* enum key */
+	const char *search;    /* substring of the name (and URL for sites) */
+	int64_t limit;         /* 0: no limit */
+	int64_t offset;
+};
+
+/* Called once per row; rec and its strings are valid during the call only.
+ * A non-zero return stops the walk (sw_store_list then returns SW_OK). */
+typedef int (*sw_rec_cb)(void *arg, const struct sw_rec *rec);
+
+/* Walks the rows of ent that pass f (NULL: all) in id order. */
+enum sw_err sw_store_list(struct sw_store *st, const struct sw_entity *ent,
+			  const struct sw_filter *f, sw_rec_cb cb, void *arg, struct sw_errbuf *eb);
+
+/* Counts the rows of ent that pass f. */
+enum sw_err sw_store_count(struct sw_store *st, const struct sw_entity *ent,
+			   const struct sw_filter *f, int64_t *n, struct sw_errbuf *eb);
+
+/* Replaces the host names indexed for site_id (primary host and other
+ * domains).  SW_EEXIST names the first domain another site holds. */
+enum sw_err sw_store_site_domains_set(struct sw_store *st, int64_t site_id,
+				      const char *const *domains, size_t n, struct sw_errbuf *eb);
+
+/* Finds the site holding host name `domain`.  SW_ENOTFOUND when none. */
+enum sw_err sw_store_site_by_domain(struct sw_store *st, const char *domain, int64_t *site_id,
+				    struct sw_errbuf *eb);
+
+/* Makes person_id responsible for site_id in `role` (idempotent). */
+enum sw_err sw_store_site_person_link(struct sw_store *st, int64_t site_id, int64_t person_id,
+				      const char *role, struct sw_errbuf *eb);
+
+/* Removes the link(s) between site and person; role NULL removes all
+ * roles.  SW_ENOTFOUND when there was none. */
+enum sw_err sw_store_site_person_unlink(struct sw_store *st, int64_t site_id,
+					int64_t person_id, const char *role,
+					struct sw_errbuf *eb);
+
+/* One site-person link; non-zero return stops the walk. */
+typedef int (*sw_link_cb)(void *arg, int64_t site_id, int64_t person_id, const char *role);
+
+/* Walks the links of a site (person_id 0) or of a person (site_id 0). */
+enum sw_err sw_store_site_persons(struct sw_store *st, int64_t site_id, int64_t person_id,
+				  sw_link_cb cb, void *arg, struct sw_errbuf *eb);
+
+/* Policy scopes (inheritance order global -> group -> site). */
+enum sw_scope { SW_SCOPE_GLOBAL, SW_SCOPE_GROUP, SW_SCOPE_SITE };
+
+/* One stored policy setting; non-zero return stops the walk. */
+typedef int (*sw_kv_cb)(void *arg, const char *key, const char *value);
+
+/* Walks the settings stored for one scope (scope_id 0 for global). */
+enum sw_err sw_store_policy_get(struct sw_store *st, enum sw_scope scope, int64_t scope_id,
+				sw_kv_cb cb, void *arg, struct sw_errbuf *eb);
+
+/* Stores (value non-NULL) or removes (NULL: inherit again) one setting. */
+enum sw_err sw_store_policy_set(struct sw_store *st, enum sw_scope scope, int64_t scope_id,
+				const char *key, const char *value, struct sw_errbuf *eb);
+
+#endif
