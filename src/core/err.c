@@ -50,7 +50,7 @@ int sw_errbuf_empty(const struct sw_errbuf *eb)
 }
 
 /* Shared body of the formatting helpers; `force` overwrites an old message. */
-static void vset(struct sw_errbuf *eb, int force, const char *field, const char *fmt,
+__attribute__((format(printf, 4, 0))) static void vset(struct sw_errbuf *eb, int force, const char *field, const char *fmt,
 		 va_list ap)
 {
 	if (eb == NULL || (!force && eb->msg[0] != '\0'))

@@ -40,10 +40,17 @@ enum sw_err sw_rec_set(struct sw_rec *r, int i, const char *s)
 
 enum sw_err sw_rec_set_int(struct sw_rec *r, int i, int64_t n)
 {
-	char buf[32];
+	char buf[24], *p = buf + sizeof buf;
+	uint64_t u = n < 0 ? -(uint64_t)n : (uint64_t)n;
 
-	snprintf(buf, sizeof buf, "%" PRId64, n);
-	return sw_rec_set(r, i, buf);
+	/* By hand: ids are set for every reference of every imported row. */
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--p = '-';
+	return sw_rec_set(r, i, p);
 }
 
 const char *sw_rec_get(const struct sw_rec *r, int i)

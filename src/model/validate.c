@@ -300,6 +300,11 @@ static enum sw_err credit_chars(char *s, size_t n, struct sw_errbuf *eb)
 
 	for (i = 0, pos = 1; i < n; i += len, pos++) {
 		s[i] = to_upper(s[i]);
+		/* The common case is a valid ASCII character: describe only what
+		 * is about to be reported (describing costs more than checking). */
+		len = 1;
+		if (credit_value(s[i]) >= 0 && (pos < 3 || pos > 8 || is_digit(s[i])))
+			continue;
 		len = sw__describe_char(s + i, n - i, what, sizeof what);
 		if (credit_value(s[i]) < 0 && len == 1 && strchr("IOSVZ", s[i]))
 			return sw_errf(eb, SW_EINVAL,

@@ -5,8 +5,8 @@
  * and up to four responsible persons.  Those are looked up (by credit code
  * or name) and created when new, remembering what this import created so a
  * unit with twenty sites is created once.  Everything happens inside one
- * transaction; each row runs in a nested savepoint so a rejected row leaves
- * nothing behind while the remaining rows are still checked and reported.
+ * transaction; a rejected row dooms it, and the remaining rows are still
+ * checked so that every problem of the file is reported in one run.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -102,12 +102,17 @@ static int col_of(const struct sw__imp *imp, enum sw__col_target t, int role)
 	return -1;
 }
 
-/* Value of column c in this row ("" when missing or c < 0), trimmed. */
+/* Value of column c in this row ("" when missing or c < 0), trimmed and
+ * cut at bufsz - 1 bytes.  (memcpy: this runs for every cell of a file.) */
 static char *val(const char **v, size_t n, int c, char *buf, size_t bufsz)
 {
+	size_t len;
+
 	if (c < 0 || (size_t)c >= n)
 		return buf[0] = '\0', buf;
-	snprintf(buf, bufsz, "%s", v[c]);
+	len = strnlen(v[c], bufsz - 1);
+	memcpy(buf, v[c], len);
+	buf[len] = '\0';
 	return sw_reg_trim(buf);
 }
 
@@ -356,7 +361,7 @@ static int blank(const char **v, size_t n)
 	return 1;
 }
 
-/* Runs one data row inside its own savepoint. */
+/* Runs one data row as a nested level of the bulk transaction. */
 static enum sw_err one_row(struct sw__imp *imp, const char **v, size_t n, struct sw_errbuf *eb)
 {
 	enum sw_err rc;
@@ -433,7 +438,9 @@ enum sw_err sw_import_buffer(struct sw_store *st, const char *data, size_t len,
 	sw_strmap_init(&imp->persons);
 	if ((rc = sw_charset_to_utf8(data, len, &text, &tlen, &stats->charset, eb)))
 		goto out;
-	if ((rc = sw_store_begin(st, eb)))
+	/* Bulk: a rejected row dooms the import anyway, so rows need no
+	 * savepoints of their own. */
+	if ((rc = sw_store_begin_bulk(st, eb)))
 		goto out;
 	rc = run(imp, text, tlen, eb);
 	if (!rc && stats->errors)

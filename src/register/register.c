@@ -101,11 +101,13 @@ static enum sw_err check_unique(struct sw_store *st, const struct sw_rec *rec, c
 
 /*
  * Collects the host names of a site (the URL's host unless it is an IP
- * address, then the other domains) into names[], checking that none repeats
- * and none belongs to another site.  The strings point into buf.
+ * address, then the other domains) into names[], checking that none
+ * repeats.  Whether another site holds one is learnt when they are stored
+ * (see explain_domain), which saves a look-up per name on bulk imports.
+ * The strings point into buf.
  */
-static enum sw_err site_hosts(struct sw_store *st, const struct sw_rec *rec, char *buf,
-			      size_t bufsz, const char **names, size_t *n, struct sw_errbuf *eb)
+static enum sw_err site_hosts(const struct sw_rec *rec, char *buf, size_t bufsz,
+			      const char **names, size_t *n, int *url_host, struct sw_errbuf *eb)
 {
 	const char *url = sw_rec_get(rec, sw_field_index(SW_ENT_SITE, "url"));
 	const char *doms = sw_rec_get(rec, sw_field_index(SW_ENT_SITE, "domains"));
@@ -114,24 +116,70 @@ static enum sw_err site_hosts(struct sw_store *st, const struct sw_rec *rec, cha
 	size_t max = *n;
 
 	*n = 0;
-	if (!url || sw_valid_url(url, canon, sizeof canon, host, sizeof host, &is_ip, eb))
+	if (!url || sw_valid_url(url, canon, sizeof canon, host, sizeof host, &is_ip, NULL))
 		return SW_OK; /* reported elsewhere */
 	snprintf(buf, bufsz, "%s%s%s", is_ip ? "" : host, doms ? ";" : "", doms ? doms : "");
 	for (char *p = strtok_r(buf, ";", &save); p && *n < max; p = strtok_r(NULL, ";", &save)) {
-		int64_t other;
-
 		for (size_t j = 0; j < *n; j++)
 			if (strcmp(names[j], p) == 0)
 				return sw_errf_field(eb, SW_EINVAL, "domains",
 						     "domain %s is listed twice (the home page URL "
 						     "already names it?)",
 						     p);
-		if (sw_store_site_by_domain(st, p, &other, NULL) == SW_OK && other != rec->id)
-			return sw_errf_field(eb, SW_EEXIST, *n == 0 && !is_ip ? "url" : "domains",
-					     "domain %s already belongs to site %" PRId64, p, other);
 		names[(*n)++] = p;
 	}
+	*url_host = !is_ip;
 	return SW_OK;
+}
+
+/* Names the first of names[] that another site holds (after the store
+ * refused them). */
+static enum sw_err explain_domain(struct sw_store *st, const struct sw_rec *rec,
+				  const char **names, size_t n, int url_host, struct sw_errbuf *eb)
+{
+	int64_t other;
+
+	for (size_t i = 0; i < n; i++) {
+		if (sw_store_site_by_domain(st, names[i], &other, NULL) != SW_OK || other == rec->id)
+			continue;
+		sw_errbuf_clear(eb);
+		return sw_errf_field(eb, SW_EEXIST, i == 0 && url_host ? "url" : "domains",
+				     "domain %s already belongs to site %" PRId64, names[i], other);
+	}
+	return SW_EEXIST;
+}
+
+/* The unique key of each entity other than its id, or NULL. */
+static const char *unique_key(enum sw_ent e)
+{
+	switch (e) {
+	case SW_ENT_REGION:
+		return "code";
+	case SW_ENT_UNIT:
+		return "credit_code";
+	case SW_ENT_GROUP:
+		return "name";
+	case SW_ENT_SITE:
+		return "url";
+	default:
+		return NULL;
+	}
+}
+
+/* Turns the store's bare "already exists" into which key clashed with
+ * which row. */
+static enum sw_err explain_unique(struct sw_store *st, const struct sw_rec *rec,
+				  struct sw_errbuf *eb)
+{
+	const char *key = unique_key(rec->ent->id);
+	struct sw_errbuf why;
+
+	sw_errbuf_clear(&why);
+	if (key && check_unique(st, rec, key, &why) == SW_EEXIST) {
+		sw_errbuf_clear(eb);
+		return sw_errf_field(eb, SW_EEXIST, why.field, "%s", why.msg);
+	}
+	return SW_EEXIST;
 }
 
 /* Fills defaults and derived fields, then checks required fields and the
@@ -154,18 +202,11 @@ static enum sw_err prepare(struct sw_store *st, struct sw_rec *rec, struct sw_er
 		if ((ent->fields[i].flags & SW_F_REQUIRED) && !rec->v[i])
 			return sw_errf_field(eb, SW_EINVAL, ent->fields[i].key, "%s (%s) is required",
 					     ent->fields[i].key, ent->fields[i].zh);
-	switch (ent->id) {
-	case SW_ENT_REGION:
-		return check_unique(st, rec, "code", eb);
-	case SW_ENT_UNIT:
-		return check_unique(st, rec, "credit_code", eb);
-	case SW_ENT_GROUP:
-		return check_unique(st, rec, "name", eb);
-	case SW_ENT_SITE:
-		return check_unique(st, rec, "url", eb);
-	default:
-		return SW_OK;
-	}
+	/* New rows learn of a clash from the insert itself (explain_unique);
+	 * an edit checks first, since an UPDATE cannot skip a conflict. */
+	if (rec->id && unique_key(ent->id))
+		return check_unique(st, rec, unique_key(ent->id), eb);
+	return SW_OK;
 }
 
 /* Writes rec (insert when it has no id) and, for sites, its host names. */
@@ -174,18 +215,23 @@ static enum sw_err save(struct sw_store *st, struct sw_rec *rec, struct sw_errbu
 	const char *names[64];
 	char buf[SW_REG_TEXT_MAX + SW_DOMAIN_MAX + 2];
 	size_t n = sizeof names / sizeof names[0];
+	int url_host = 0, site = rec->ent->id == SW_ENT_SITE;
 	enum sw_err rc;
 
 	if ((rc = sw_store_begin(st, eb)))
 		return rc;
 	if ((rc = prepare(st, rec, eb)))
 		goto out;
-	if (rec->ent->id == SW_ENT_SITE &&
-	    (rc = site_hosts(st, rec, buf, sizeof buf, names, &n, eb)))
+	if (site && (rc = site_hosts(rec, buf, sizeof buf, names, &n, &url_host, eb)))
 		goto out;
-	rc = rec->id ? sw_store_update(st, rec, eb) : sw_store_insert(st, rec, eb);
-	if (!rc && rec->ent->id == SW_ENT_SITE)
-		rc = sw_store_site_domains_set(st, rec->id, names, n, eb);
+	if (rec->id) {
+		rc = sw_store_update(st, rec, eb);
+	} else if ((rc = sw_store_insert(st, rec, eb)) == SW_EEXIST) {
+		rc = explain_unique(st, rec, eb);
+	}
+	if (!rc && site &&
+	    (rc = sw_store_site_domains_set(st, rec->id, names, n, eb)) == SW_EEXIST)
+		rc = explain_domain(st, rec, names, n, url_host, eb);
 out:
 	if (rc) {
 		sw_store_rollback(st);

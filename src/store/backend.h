@@ -11,6 +11,7 @@
 #define SW_STORE_BACKEND_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "core/err.h"
 #include "store/migrate.h"
@@ -33,7 +34,9 @@ struct sw_store_ops {
 	void (*finalize)(struct sw_stmt *s);
 	/* Clears bindings and any pending result; the statement is reusable. */
 	void (*reset)(struct sw_stmt *s);
-	enum sw_err (*bind_text)(struct sw_stmt *s, int idx, const char *v); /* NULL -> NULL */
+	/* v (NULL binds NULL) is borrowed: it must stay valid until the
+	 * statement is reset, so callers bind, step and reset in one scope. */
+	enum sw_err (*bind_text)(struct sw_stmt *s, int idx, const char *v);
 	enum sw_err (*bind_int)(struct sw_stmt *s, int idx, int64_t v);
 	/*
 	 * Runs the statement or advances to its next row: *row is 1 when a row
@@ -46,6 +49,10 @@ struct sw_store_ops {
 	int (*col_null)(struct sw_stmt *s, int i);
 	/* Rows changed by the last completed INSERT/UPDATE/DELETE. */
 	int64_t (*changes)(void *db);
+	/* Id of the row the last INSERT created, for backends where that is
+	 * cheaper than RETURNING (SQLite builds a temporary table for it);
+	 * NULL: inserts use "RETURNING id". */
+	int64_t (*last_id)(void *db);
 };
 
 extern const struct sw_store_ops sw_store_sqlite_ops;
@@ -66,16 +73,20 @@ struct sw_store {
 	const struct sw_store_ops *ops;
 	void *db;
 	int version;
-	int tx_depth;    /* 0: none; 1: a transaction; more: nested savepoints */
+	int tx_depth;    /* 0: none; 1: a transaction; more: nested levels */
+	int tx_bulk;     /* nested levels are counters, not savepoints */
+	int tx_doomed;   /* bulk: an inner level rolled back; commit refuses */
 	struct sw_stmt *q[SW_ENT__COUNT][SW_Q__OPS];
 	struct sw_stmt *find[SW_ENT__COUNT][SW_REC_MAX_FIELDS];
 	struct sw_stmt *misc[SW_QM__COUNT];
+	time_t now_t;    /* second that now_s shows */
+	char now_s[32];
 };
 
-/* Formats the current UTC time as an ISO 8601 string ("2026-11-25T13:05:00Z")
- * into buf (at least 21 bytes).  Timestamps are bound from C so both
- * dialects store the same text. */
-void sw__store_now(char *buf, size_t n);
+/* Returns the current UTC time as ISO 8601 text ("2026-11-25T13:05:00Z"),
+ * valid until the next call.  Timestamps are bound from C so both dialects
+ * store the same text. */
+const char *sw__store_now(struct sw_store *st);
 
 /* Returns the cached statement for `sql` in *slot, preparing it on first
  * use.  The statement comes back reset, ready for binding. */

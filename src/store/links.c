@@ -9,7 +9,8 @@
 
 static const char *const misc_sql[SW_QM__COUNT] = {
 	[SW_QM_DOMAINS_CLEAR] = "DELETE FROM site_domains WHERE site_id = ?1",
-	[SW_QM_DOMAIN_ADD] = "INSERT INTO site_domains (domain, site_id) VALUES (?1, ?2)",
+	[SW_QM_DOMAIN_ADD] = "INSERT INTO site_domains (domain, site_id) VALUES (?1, ?2) "
+			     "ON CONFLICT DO NOTHING",
 	[SW_QM_DOMAIN_FIND] = "SELECT site_id FROM site_domains WHERE domain = ?1",
 	[SW_QM_LINK_ADD] = "INSERT INTO site_persons (site_id, person_id, role) "
 			   "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
@@ -71,10 +72,11 @@ enum sw_err sw_store_site_domains_set(struct sw_store *st, int64_t site_id,
 			goto out;
 		st->ops->bind_text(s, 1, domains[i]);
 		st->ops->bind_int(s, 2, site_id);
-		if ((rc = run(st, s, eb))) {
-			if (rc == SW_EEXIST)
-				sw_errf_replace(eb, rc, "domain %s already belongs to another site",
-						domains[i]);
+		if ((rc = run(st, s, eb)))
+			goto out;
+		if (st->ops->changes(st->db) == 0) {
+			rc = sw_errf(eb, SW_EEXIST, "domain %s already belongs to another site",
+				     domains[i]);
 			goto out;
 		}
 	}
@@ -179,7 +181,6 @@ enum sw_err sw_store_policy_set(struct sw_store *st, enum sw_scope scope, int64_
 {
 	struct sw_stmt *s;
 	enum sw_err rc;
-	char now[32];
 
 	if ((rc = misc(st, value ? SW_QM_POLICY_SET : SW_QM_POLICY_DEL, &s, eb)))
 		return rc;
@@ -187,9 +188,8 @@ enum sw_err sw_store_policy_set(struct sw_store *st, enum sw_scope scope, int64_
 	st->ops->bind_int(s, 2, scope_id);
 	st->ops->bind_text(s, 3, key);
 	if (value) {
-		sw__store_now(now, sizeof now);
 		st->ops->bind_text(s, 4, value);
-		st->ops->bind_text(s, 5, now);
+		st->ops->bind_text(s, 5, sw__store_now(st));
 	}
 	return run(st, s, eb);
 }

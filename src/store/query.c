@@ -143,18 +143,27 @@ static enum sw_err check_applicable(const struct sw_entity *ent, const struct sw
 	return SW_OK;
 }
 
-/* Binds filter f to statement s according to the numbering p. */
+/* Values bound by bind_filter; they must outlive the statement's run
+ * (bound text is borrowed), so the caller owns them. */
+struct bound {
+	char lo[7], hi[7];
+	char *like; /* owned */
+};
+
+/* Binds filter f to statement s according to the numbering p, keeping the
+ * derived values in b. */
 static enum sw_err bind_filter(struct sw_store *st, struct sw_stmt *s, const struct params *p,
-			       const struct sw_filter *f, int with_page, struct sw_errbuf *eb)
+			       const struct sw_filter *f, int with_page, struct bound *b,
+			       struct sw_errbuf *eb)
 {
-	char lo[7], hi[7], *like = NULL;
 	enum sw_err rc;
+	char *like;
 
 	if (f->region) {
-		if ((rc = region_range(f->region, lo, hi, eb)))
+		if ((rc = region_range(f->region, b->lo, b->hi, eb)))
 			return rc;
-		st->ops->bind_text(s, p->region_lo, lo);
-		st->ops->bind_text(s, p->region_hi, hi);
+		st->ops->bind_text(s, p->region_lo, b->lo);
+		st->ops->bind_text(s, p->region_hi, b->hi);
 	}
 	if (p->type)
 		st->ops->bind_text(s, p->type, f->unit_type);
@@ -169,7 +178,7 @@ static enum sw_err bind_filter(struct sw_store *st, struct sw_stmt *s, const str
 		size_t n = strlen(f->search);
 		char *q;
 
-		if (!(like = malloc(2 * n + 3)))
+		if (!(like = b->like = malloc(2 * n + 3)))
 			return SW_ENOMEM;
 		q = like;
 		*q++ = '%';
@@ -181,7 +190,6 @@ static enum sw_err bind_filter(struct sw_store *st, struct sw_stmt *s, const str
 		*q++ = '%';
 		*q = '\0';
 		st->ops->bind_text(s, p->search, like);
-		free(like);
 	}
 	if (with_page) {
 		st->ops->bind_int(s, p->limit, f->limit > 0 ? f->limit : INT64_MAX);
@@ -196,6 +204,7 @@ enum sw_err sw_store_list(struct sw_store *st, const struct sw_entity *ent,
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_LIST];
 	static const struct sw_filter none;
 	char sql[SQL_MAX] = "";
+	struct bound b = {.like = NULL};
 	struct params p;
 	struct sw_rec rec;
 	enum sw_err rc;
@@ -211,7 +220,7 @@ enum sw_err sw_store_list(struct sw_store *st, const struct sw_entity *ent,
 	cat(sql, " ORDER BY x.id LIMIT ?%d OFFSET ?%d", p.limit, p.offset);
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;
-	if ((rc = bind_filter(st, *slot, &p, f, 1, eb)))
+	if ((rc = bind_filter(st, *slot, &p, f, 1, &b, eb)))
 		goto out;
 	sw_rec_init(&rec, ent);
 	while (!(rc = st->ops->step(*slot, &row, eb)) && row) {
@@ -230,6 +239,7 @@ enum sw_err sw_store_list(struct sw_store *st, const struct sw_entity *ent,
 	}
 out:
 	st->ops->reset(*slot);
+	free(b.like);
 	return rc;
 }
 
@@ -239,6 +249,7 @@ enum sw_err sw_store_count(struct sw_store *st, const struct sw_entity *ent,
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_COUNT];
 	static const struct sw_filter none;
 	char sql[SQL_MAX] = "";
+	struct bound b = {.like = NULL};
 	struct params p;
 	enum sw_err rc;
 	int row = 0;
@@ -251,9 +262,10 @@ enum sw_err sw_store_count(struct sw_store *st, const struct sw_entity *ent,
 	build_where(sql, ent, &p);
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;
-	if (!(rc = bind_filter(st, *slot, &p, f, 0, eb)) && !(rc = st->ops->step(*slot, &row, eb)) &&
-	    row)
+	if (!(rc = bind_filter(st, *slot, &p, f, 0, &b, eb)) &&
+	    !(rc = st->ops->step(*slot, &row, eb)) && row)
 		*n = st->ops->col_int(*slot, 0);
 	st->ops->reset(*slot);
+	free(b.like);
 	return rc;
 }

@@ -71,27 +71,39 @@ enum sw_err sw_store_insert(struct sw_store *st, struct sw_rec *rec, struct sw_e
 {
 	const struct sw_entity *ent = rec->ent;
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_INSERT];
-	char sql[SQL_MAX] = "";
+	char sql[SQL_MAX]; /* built on first use only: not cleared on hot calls */
 	enum sw_err rc;
 	int row = 0;
 
 	if (!*slot) {
+		sql[0] = '\0';
 		cat(sql, "INSERT INTO %s (", ent->table);
 		cat_cols(sql, ent, "");
-		cat(sql, ") VALUES (");
+		cat(sql, ", created_at, updated_at) VALUES (");
 		for (size_t i = 0; i < ent->nfields; i++)
-			cat(sql, "%s?%zu", i ? ", " : "", i + 1);
-		cat(sql, ") RETURNING id");
+			cat(sql, "?%zu, ", i + 1);
+		/* Timestamps come from C: the SQL default (strftime) costs more than
+		 * the rest of a bulk insert, and both dialects then agree. */
+		cat(sql, "?%zu, ?%zu", ent->nfields + 1, ent->nfields + 1);
+		/* A clash with a unique key inserts nothing instead of failing:
+		 * a failed statement would abort a PostgreSQL transaction. */
+		cat(sql, ") ON CONFLICT DO NOTHING%s", st->ops->last_id ? "" : " RETURNING id");
 	}
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;
 	bind_fields(st, *slot, rec);
+	st->ops->bind_text(*slot, (int)ent->nfields + 1, sw__store_now(st));
 	rc = st->ops->step(*slot, &row, eb);
-	if (!rc && row)
+	if (!rc && st->ops->last_id) {
+		row = st->ops->changes(st->db) > 0;
+		if (row)
+			rec->id = st->ops->last_id(st->db);
+	} else if (!rc && row) {
 		rec->id = st->ops->col_int(*slot, 0);
+	}
 	st->ops->reset(*slot);
 	if (!rc && !row)
-		rc = sw_errf(eb, SW_ESTORE, "insert into %s returned no id", ent->table);
+		rc = sw_errf(eb, SW_EEXIST, "a %s with the same unique key already exists", ent->name);
 	return rc;
 }
 
@@ -100,11 +112,12 @@ enum sw_err sw_store_update(struct sw_store *st, const struct sw_rec *rec, struc
 	const struct sw_entity *ent = rec->ent;
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_UPDATE];
 	size_t n = ent->nfields;
-	char sql[SQL_MAX] = "", now[32];
+	char sql[SQL_MAX];
 	enum sw_err rc;
 	int row;
 
 	if (!*slot) {
+		sql[0] = '\0';
 		cat(sql, "UPDATE %s SET ", ent->table);
 		for (size_t i = 0; i < n; i++)
 			cat(sql, "%s = ?%zu, ", ent->fields[i].col, i + 1);
@@ -112,9 +125,8 @@ enum sw_err sw_store_update(struct sw_store *st, const struct sw_rec *rec, struc
 	}
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;
-	sw__store_now(now, sizeof now);
 	bind_fields(st, *slot, rec);
-	st->ops->bind_text(*slot, (int)n + 1, now);
+	st->ops->bind_text(*slot, (int)n + 1, sw__store_now(st));
 	st->ops->bind_int(*slot, (int)n + 2, rec->id);
 	rc = st->ops->step(*slot, &row, eb);
 	st->ops->reset(*slot);
@@ -220,13 +232,14 @@ enum sw_err sw_store_get(struct sw_store *st, const struct sw_entity *ent, int64
 			 struct sw_rec *out, struct sw_errbuf *eb)
 {
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_GET];
-	char sql[SQL_MAX] = "";
+	char sql[SQL_MAX]; /* built on first use only */
 	struct sw_rec tmp;
 	enum sw_err rc;
 	int row = 0;
 
 	sw_rec_init(out, ent);
 	if (!*slot) {
+		sql[0] = '\0';
 		cat(sql, "SELECT id, created_at, updated_at, ");
 		cat_cols(sql, ent, "");
 		cat(sql, " FROM %s WHERE id = ?1", ent->table);
@@ -251,16 +264,18 @@ enum sw_err sw_store_find(struct sw_store *st, const struct sw_entity *ent, int 
 			  const char *value, int64_t *id, int *n_matches, struct sw_errbuf *eb)
 {
 	struct sw_stmt **slot;
-	char sql[SQL_MAX] = "";
+	char sql[SQL_MAX]; /* built on first use only */
 	enum sw_err rc;
 	int row = 0, n = 0;
 
 	if (field < 0 || (size_t)field >= ent->nfields)
 		sw_fatal("sw_store_find: bad field %d for %s", field, ent->name);
 	slot = &st->find[ent->id][field];
-	if (!*slot)
+	if (!*slot) {
+		sql[0] = '\0';
 		cat(sql, "SELECT id FROM %s WHERE %s = ?1 ORDER BY id LIMIT 2", ent->table,
 		    ent->fields[field].col);
+	}
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;
 	st->ops->bind_text(*slot, 1, value);

@@ -22,13 +22,18 @@ static const struct sw_store_ops *backend_for(const char *where, struct sw_errbu
 	return &sw_store_sqlite_ops;
 }
 
-void sw__store_now(char *buf, size_t n)
+const char *sw__store_now(struct sw_store *st)
 {
 	time_t t = time(NULL);
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* Formatted once a second: bulk writes stamp thousands of rows. */
+	if (t != st->now_t) {
+		gmtime_r(&t, &tm);
+		strftime(st->now_s, sizeof st->now_s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		st->now_t = t;
+	}
+	return st->now_s;
 }
 
 enum sw_err sw__store_stmt(struct sw_store *st, struct sw_stmt **slot, const char *sql,
@@ -67,7 +72,6 @@ static enum sw_err apply_one(struct sw_store *st, const struct sw_migration *m,
 {
 	struct sw_stmt *s = NULL;
 	enum sw_err rc;
-	char now[32];
 	int row;
 
 	if ((rc = st->ops->exec(st->db, m->sql, eb)))
@@ -79,10 +83,9 @@ static enum sw_err apply_one(struct sw_store *st, const struct sw_migration *m,
 			      &s, eb);
 	if (rc)
 		return rc;
-	sw__store_now(now, sizeof now);
 	st->ops->bind_int(s, 1, m->version);
 	st->ops->bind_text(s, 2, m->name);
-	st->ops->bind_text(s, 3, now);
+	st->ops->bind_text(s, 3, sw__store_now(st));
 	rc = st->ops->step(s, &row, eb);
 	st->ops->finalize(s);
 	return rc;
@@ -205,12 +208,27 @@ static enum sw_err savepoint(struct sw_store *st, enum sw_q_misc q, struct sw_er
 
 enum sw_err sw_store_begin(struct sw_store *st, struct sw_errbuf *eb)
 {
-	enum sw_err rc;
+	enum sw_err rc = SW_OK;
 
-	rc = st->tx_depth == 0 ? st->ops->exec(st->db, st->ops->begin_sql, eb)
-			       : savepoint(st, SW_QM_SP_BEGIN, eb);
+	if (st->tx_depth == 0) {
+		rc = st->ops->exec(st->db, st->ops->begin_sql, eb);
+		st->tx_doomed = 0;
+	} else if (!st->tx_bulk) {
+		rc = savepoint(st, SW_QM_SP_BEGIN, eb);
+	}
 	if (!rc)
 		st->tx_depth++;
+	return rc;
+}
+
+enum sw_err sw_store_begin_bulk(struct sw_store *st, struct sw_errbuf *eb)
+{
+	enum sw_err rc;
+
+	if (st->tx_depth != 0)
+		sw_fatal("sw_store_begin_bulk inside a transaction");
+	if (!(rc = sw_store_begin(st, eb)))
+		st->tx_bulk = 1;
 	return rc;
 }
 
@@ -223,12 +241,17 @@ enum sw_err sw_store_commit(struct sw_store *st, struct sw_errbuf *eb)
 	if (st->tx_depth > 1) {
 		/* A savepoint of the same name refers to the newest one, so nested
 		 * levels need no names of their own. */
-		if ((rc = savepoint(st, SW_QM_SP_RELEASE, eb)))
+		if (!st->tx_bulk && (rc = savepoint(st, SW_QM_SP_RELEASE, eb)))
 			return rc;
 		st->tx_depth--;
 		return SW_OK;
 	}
 	st->tx_depth = 0;
+	st->tx_bulk = 0;
+	if (st->tx_doomed) {
+		st->ops->exec(st->db, "ROLLBACK", NULL);
+		return sw_errf(eb, SW_ESTORE, "the transaction was rolled back by an inner failure");
+	}
 	if ((rc = st->ops->exec(st->db, "COMMIT", eb))) {
 		st->ops->exec(st->db, "ROLLBACK", NULL);
 		return rc;
@@ -241,12 +264,16 @@ void sw_store_rollback(struct sw_store *st)
 	if (st->tx_depth == 0)
 		return;
 	if (st->tx_depth > 1) {
-		/* ROLLBACK TO keeps the savepoint open; release it too. */
-		if (savepoint(st, SW_QM_SP_ROLLBACK, NULL) == SW_OK)
+		if (st->tx_bulk) {
+			st->tx_doomed = 1;
+		} else if (savepoint(st, SW_QM_SP_ROLLBACK, NULL) == SW_OK) {
+			/* ROLLBACK TO keeps the savepoint open; release it too. */
 			savepoint(st, SW_QM_SP_RELEASE, NULL);
+		}
 		st->tx_depth--;
 		return;
 	}
 	st->tx_depth = 0;
+	st->tx_bulk = 0;
 	st->ops->exec(st->db, "ROLLBACK", NULL);
 }

@@ -44,13 +44,22 @@ int sw_store_schema_version(const struct sw_store *st);
 
 enum sw_err sw_store_begin(struct sw_store *st, struct sw_errbuf *eb);
 enum sw_err sw_store_commit(struct sw_store *st, struct sw_errbuf *eb);
-/* Undoes everything since the matching sw_store_begin and ends that level. */
+/*
+ * Starts a bulk transaction: nested begin/commit inside it cost nothing (no
+ * savepoints, which make SQLite copy every page a savepoint touches), and a
+ * nested rollback dooms the whole transaction: the final commit then rolls
+ * back and fails.  For callers that want all or nothing anyway (imports).
+ */
+enum sw_err sw_store_begin_bulk(struct sw_store *st, struct sw_errbuf *eb);
+
+/* Undoes everything since the matching sw_store_begin and ends that level
+ * (in a bulk transaction: marks the whole transaction for rollback). */
 void sw_store_rollback(struct sw_store *st);
 
 /*
  * Inserts rec (all fields; NULL values stored as NULL) and sets rec->id.
- * SW_EEXIST when a unique column clashes, SW_EINUSE when a reference points
- * nowhere, with the column in eb->field when it is known.
+ * SW_EEXIST when a unique key clashes (nothing is inserted and the
+ * transaction stays usable), SW_EINUSE when a reference points nowhere.
  */
 enum sw_err sw_store_insert(struct sw_store *st, struct sw_rec *rec, struct sw_errbuf *eb);
 

@@ -1,5 +1,6 @@
 /*
- * test_validate.c - unit tests for the validators of src/model/validate.h.
+ * test_validate.c - unit tests for the validators of src/model/validate.h
+ * (validate.c, validate_contact.c, province.c).
  *
  * Every accepted case is compared with its exact canonical form and then
  * fed back in, because a canonical form must be a fixed point (the register
@@ -443,6 +444,7 @@ static void test_domain_invalid(void **state)
 	BAD(sw_valid_domain, "*.gov.cn", "character '*'");
 	BAD(sw_valid_domain, "例子 .cn", "character ' '");
 	BAD(sw_valid_domain, "example.123", "top-level label '123' is all digits");
+	BAD(sw_valid_domain, "example.123.", "top-level label '123' is all digits");
 	BAD(sw_valid_domain, "1.2.3.4", "an IP address, not a domain");
 	BAD(sw_valid_domain, "１.２.３.４", "an IP address, not a domain");
 	BAD(sw_valid_domain, "::1", "an IP address, not a domain");
