@@ -39,6 +39,10 @@ int sw_cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * SW_EXIT_USAGE. */
 int sw_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* After getopt_long returned '?': names the option at fault (unknown, or
+ * missing its value) and returns SW_EXIT_USAGE. */
+int sw_cli_bad_option(const char *cmd, char **argv);
+
 /* Prints an error from a module: the buffer's message, else the code's. */
 int sw_cli_fail_eb(enum sw_err rc, const struct sw_errbuf *eb);
 

@@ -163,7 +163,7 @@ static int parse_edit(const struct sw_entity *ent, int argc, char **argv, int ed
 		if (edit)
 			opt_add(&s, "unlink-site", required_argument, OPT_UNLINK_SITE);
 	}
-	while ((c = getopt_long(argc, argv, "+jh", s.o, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jh", s.o, NULL)) != -1) {
 		if (c >= OPT_FIELD) {
 			a->vals[c - OPT_FIELD] = optarg;
 		} else if (c == OPT_JSON) {
@@ -182,7 +182,7 @@ static int parse_edit(const struct sw_entity *ent, int argc, char **argv, int ed
 		} else if (c == OPT_UNLINK_SITE && a->nunsites < 64) {
 			a->unsites[a->nunsites++] = optarg;
 		} else {
-			return sw_cli_usage(ent->name, "bad option");
+			return sw_cli_bad_option(ent->name, argv);
 		}
 	}
 	return -1;
@@ -289,7 +289,7 @@ static int parse_list(struct sw_cli *cli, const struct sw_entity *ent, int argc,
 {
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "+jh", sw_show_filter_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jh", sw_show_filter_opts, NULL)) != -1) {
 		if ((r = sw_show_filter_opt(cli, ent, c, optarg, f, region, regionsz)) == 0)
 			continue;
 		if (r > 0)
@@ -299,7 +299,7 @@ static int parse_list(struct sw_cli *cli, const struct sw_entity *ent, int argc,
 		else if (c == 'h')
 			return entity_help(ent, stdout);
 		else
-			return sw_cli_usage(ent->name, "bad option");
+			return sw_cli_bad_option(ent->name, argv);
 	}
 	if (optind != argc)
 		return sw_cli_usage(ent->name, "unexpected argument '%s'", argv[optind]);

@@ -49,7 +49,7 @@ int sw_cmd_export(struct sw_cli *cli, int argc, char **argv)
 	o[n++] = (struct option){"output", required_argument, NULL, 'o'};
 	o[n++] = (struct option){"english", no_argument, NULL, 'e'};
 	o[n] = (struct option){0};
-	while ((c = getopt_long(argc, argv, "+f:o:h", o, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:h", o, NULL)) != -1) {
 		if ((r = sw_show_filter_opt(cli, NULL, c, optarg, &f, region, sizeof region)) == 0)
 			continue;
 		if (r > 0)
@@ -63,7 +63,7 @@ int sw_cmd_export(struct sw_cli *cli, int argc, char **argv)
 		else if (c == 'h')
 			return export_help(stdout);
 		else
-			return sw_cli_usage("export", "bad option");
+			return sw_cli_bad_option("export", argv);
 	}
 	if (optind != argc)
 		return sw_cli_usage("export", "unexpected argument '%s'", argv[optind]);

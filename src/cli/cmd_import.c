@@ -77,7 +77,7 @@ int sw_cmd_import(struct sw_cli *cli, int argc, char **argv)
 	enum sw_err rc;
 	int c, kind = SW_IMPORT_AUTO, dry = 0;
 
-	while ((c = getopt_long(argc, argv, "+nh", o, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "nh", o, NULL)) != -1) {
 		if (c == 'k') {
 			if ((kind = sw_import_kind_parse(optarg)) < 0)
 				return sw_cli_usage("import", "--kind: unknown kind '%s'", optarg);
@@ -86,7 +86,7 @@ int sw_cmd_import(struct sw_cli *cli, int argc, char **argv)
 		} else if (c == 'h') {
 			return import_help(stdout);
 		} else {
-			return sw_cli_usage("import", "bad option");
+			return sw_cli_bad_option("import", argv);
 		}
 	}
 	if (optind != argc - 1)
@@ -102,8 +102,7 @@ int sw_cmd_import(struct sw_cli *cli, int argc, char **argv)
 				   argv[optind], stats.errors, stats.rejected, stats.rows);
 	}
 	if (rc)
-		return sw_cli_fail("%s: %s", argv[optind], sw_errbuf_empty(&eb) ? sw_strerror(rc)
-									  : eb.msg);
+		return sw_cli_fail_eb(rc, &eb);
 	print_summary(&stats, dry);
 	return SW_EXIT_OK;
 }

@@ -110,7 +110,7 @@ int sw_cmd_policy(struct sw_cli *cli, int argc, char **argv)
 	if (strcmp(verb, "show") && strcmp(verb, "set") && strcmp(verb, "unset"))
 		return policy_help(stderr), SW_EXIT_USAGE;
 	argc--, argv++;
-	while ((c = getopt_long(argc, argv, "+", o, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
 		if (c == 'g')
 			group = optarg;
 		else if (c == 's')
@@ -120,7 +120,7 @@ int sw_cmd_policy(struct sw_cli *cli, int argc, char **argv)
 		else if (c == 'h')
 			return policy_help(stdout);
 		else
-			return sw_cli_usage("policy", "bad option");
+			return sw_cli_bad_option("policy", argv);
 	}
 	if (group && site)
 		return sw_cli_usage("policy", "give --group or --site, not both");

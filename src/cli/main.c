@@ -97,6 +97,13 @@ int sw_cli_usage(const char *cmd, const char *fmt, ...)
 	return SW_EXIT_USAGE;
 }
 
+int sw_cli_bad_option(const char *cmd, char **argv)
+{
+	const char *opt = optind > 0 ? argv[optind - 1] : "?";
+
+	return sw_cli_usage(cmd, "unknown option or missing value: '%s'", opt);
+}
+
 int sw_cli_status(enum sw_err rc)
 {
 	return rc == SW_OK ? SW_EXIT_OK : rc == SW_EUSAGE ? SW_EXIT_USAGE : SW_EXIT_FAIL;
@@ -120,6 +127,7 @@ int main(int argc, char **argv)
 	const struct sw_cmd *cmd;
 	int c, status;
 
+	opterr = 0; /* our messages name the command; see sw_cli_bad_option */
 	cli.db = getenv("SITEWARDEN_DB");
 	if (!cli.db || !*cli.db)
 		cli.db = SW_STORE_DEFAULT_PATH;
@@ -136,7 +144,7 @@ int main(int argc, char **argv)
 			printf("sitewarden %s\n", SW_VERSION);
 			return SW_EXIT_OK;
 		default:
-			return sw_cli_usage("", "unknown global option");
+			return sw_cli_bad_option("", argv);
 		}
 	}
 	if (optind >= argc) {

@@ -93,10 +93,13 @@ static enum sw_err check_unique(struct sw_store *st, const struct sw_rec *rec, c
 	const char *v = sw_rec_get(rec, i);
 	int64_t other;
 
+	char label[256];
+
 	if (!v || sw_store_find(st, rec->ent, i, v, &other, NULL, NULL) != SW_OK || other == rec->id)
 		return SW_OK;
-	return sw_errf_field(eb, SW_EEXIST, key, "%s %s already belongs to %s %" PRId64, key, v,
-			     rec->ent->name, other);
+	sw_reg_label(st, rec->ent->id, other, label, sizeof label);
+	return sw_errf_field(eb, SW_EEXIST, key, "%s %s already belongs to %s %" PRId64 " (%s)", key,
+			     v, rec->ent->name, other, label);
 }
 
 /*
@@ -137,14 +140,17 @@ static enum sw_err site_hosts(const struct sw_rec *rec, char *buf, size_t bufsz,
 static enum sw_err explain_domain(struct sw_store *st, const struct sw_rec *rec,
 				  const char **names, size_t n, int url_host, struct sw_errbuf *eb)
 {
+	char label[256];
 	int64_t other;
 
 	for (size_t i = 0; i < n; i++) {
 		if (sw_store_site_by_domain(st, names[i], &other, NULL) != SW_OK || other == rec->id)
 			continue;
+		sw_reg_label(st, SW_ENT_SITE, other, label, sizeof label);
 		sw_errbuf_clear(eb);
 		return sw_errf_field(eb, SW_EEXIST, i == 0 && url_host ? "url" : "domains",
-				     "domain %s already belongs to site %" PRId64, names[i], other);
+				     "domain %s already belongs to site %" PRId64 " (%s)", names[i], other,
+				     label);
 	}
 	return SW_EEXIST;
 }
