@@ -20,6 +20,8 @@ static const struct sw_cmd cmds[] = {
 	{"group", sw_cmd_entity, "group add|list|show|edit|remove ...", "website groups (网站群)"},
 	{"import", sw_cmd_import, "import [--kind sites|units|persons|regions|depts] [--dry-run] FILE.csv",
 	 "import a register from CSV (UTF-8, UTF-8 BOM or GBK), all or nothing"},
+	{"migrate", sw_cmd_migrate, "migrate --from SOURCE --to TARGET",
+	 "copy the whole register to another store (SQLite file -> PostgreSQL)"},
 	{"person", sw_cmd_entity, "person add|list|show|edit|remove ...",
 	 "responsible persons (责任人)"},
 	{"policy", sw_cmd_policy, "policy show|set|unset [--group G|--site S] [KEY=VALUE ...]",

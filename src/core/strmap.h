@@ -15,6 +15,7 @@
 
 struct sw_strmap {
 	char **keys;
+	uint64_t *hashes; /* compared before the keys: a probe rarely touches a key */
 	int64_t *vals;
 	size_t cap, n;
 };

@@ -269,10 +269,24 @@ int sw_entity_field_key(const struct sw_entity *ent, const char *key)
 
 int sw_field_index(enum sw_ent e, const char *key)
 {
-	int i = sw_entity_field_key(sw_entity_get(e), key);
+	/* Callers pass string literals, whose addresses are stable: remember
+	 * the answer by address so the hot paths of an import (dozens of calls
+	 * a row) skip the string comparisons.  Thread-local: no locking, and
+	 * the worst a collision does is one more scan. */
+	static _Thread_local struct {
+		const char *key;
+		int ent, idx;
+	} memo[128];
+	size_t h = ((uintptr_t)key >> 3) % 128;
+	int i;
 
-	if (i < 0)
+	if (memo[h].key == key && memo[h].ent == (int)e)
+		return memo[h].idx;
+	if ((i = sw_entity_field_key(sw_entity_get(e), key)) < 0)
 		sw_fatal("entity %s has no field %s", sw_entity_get(e)->name, key);
+	memo[h].key = key;
+	memo[h].ent = (int)e;
+	memo[h].idx = i;
 	return i;
 }
 

@@ -105,7 +105,9 @@ int sw_entity_field(const struct sw_entity *ent, const char *name);
 int sw_entity_field_key(const struct sw_entity *ent, const char *key);
 
 /* Index of field `key` of entity `e`; aborts when missing (a programming
- * error caught by the first test that runs the code). */
+ * error caught by the first test that runs the code).  `key` must have
+ * static storage (a literal or a constant table): answers are remembered by
+ * its address. */
 int sw_field_index(enum sw_ent e, const char *key);
 
 /* Returns the enum value matching `in` by key, Chinese label or alias, or

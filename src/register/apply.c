@@ -55,6 +55,8 @@ static int parse_int(const char *s, long *out)
 	size_t n;
 	char *end;
 
+	if (strlen(s) >= sizeof buf)
+		return -1; /* no integer field needs that many characters */
 	snprintf(buf, sizeof buf, "%s", s);
 	if (strncmp(buf, "第", 3) == 0)
 		memmove(buf, buf + 3, strlen(buf + 3) + 1);

@@ -51,6 +51,27 @@ void sw__imp_err(struct sw__imp *imp, int c, const char *fmt, ...)
 		imp->err_fn(imp->arg, imp->row, imp->line, c >= 0 ? imp->cols[c].header : NULL, msg);
 }
 
+/* Writes the strings of parts[] (NULL-terminated) joined by sep into buf
+ * (n bytes, cut if need be): the look-up keys of every row, without
+ * snprintf's cost. */
+static const char *join(char *buf, size_t n, char sep, const char *const *parts)
+{
+	size_t used = 0;
+
+	for (size_t i = 0; parts[i] && used + 1 < n; i++) {
+		size_t len = strnlen(parts[i], n - used - 1);
+
+		if (i > 0 && sep) {
+			buf[used++] = sep;
+			len = len > n - used - 1 ? n - used - 1 : len;
+		}
+		memcpy(buf + used, parts[i], len);
+		used += len;
+	}
+	buf[used] = '\0';
+	return buf;
+}
+
 /* Reports a failed register call on column c, or on the column that feeds
  * the field the register named (eb->field) when c < 0. */
 static void fail(struct sw__imp *imp, int c, enum sw__col_target t, enum sw_err rc,
@@ -130,7 +151,7 @@ static enum sw_err add(struct sw__imp *imp, struct sw_rec *rec, int c, enum sw__
 	return rc;
 }
 
-/* Finds or creates the department `name` in `region` for a unit. */
+/* Finds (by name) or creates (in `region`) the department of a unit. */
 static enum sw_err dept_id(struct sw__imp *imp, const char *name, const char *region, int c,
 			   int64_t *id)
 {
@@ -139,12 +160,9 @@ static enum sw_err dept_id(struct sw__imp *imp, const char *name, const char *re
 	struct sw_rec d;
 	enum sw_err rc;
 
-	snprintf(key, sizeof key, "%s|%s", name, region ? region : "");
+	snprintf(key, sizeof key, "name:%s", name);
 	if (sw_strmap_get(&imp->depts, key, id))
 		return SW_OK;
-	if (sw_store_find(imp->st, ent, sw_field_index(SW_ENT_DEPT, "name"), name, id, NULL,
-			  NULL) == SW_OK)
-		return sw_strmap_put(&imp->depts, key, *id);
 	if (!region) {
 		sw__imp_err(imp, c, "department '%s' is new and the row has no region to create it in",
 			    name);
@@ -159,53 +177,77 @@ static enum sw_err dept_id(struct sw__imp *imp, const char *name, const char *re
 	return rc ? rc : sw_strmap_put(&imp->depts, key, *id);
 }
 
+/* Remembers unit id under its name; a name two units share maps to -1 so
+ * that naming it alone is refused as ambiguous. */
+static enum sw_err remember_unit_name(struct sw__imp *imp, const char *name, int64_t id)
+{
+	char key[1024];
+	int64_t old;
+
+	snprintf(key, sizeof key, "name:%s", name);
+	if (sw_strmap_get(&imp->units, key, &old) && old != id)
+		id = -1;
+	return sw_strmap_put(&imp->units, key, id);
+}
+
+/* Checks, once per import, that an existing unit found by credit code has
+ * the name the row gives it: otherwise one of the two is mistyped. */
+static enum sw_err verify_unit(struct sw__imp *imp, const char *key, int64_t id,
+			       const char *name)
+{
+	const struct sw_entity *ent = sw_entity_get(SW_ENT_UNIT);
+	struct sw_rec old;
+	int64_t seen;
+	const char *was;
+
+	char pair[1536];
+
+	/* A code already seen with this very name needs no second look. */
+	join(pair, sizeof pair, '|', (const char *[]){key, name, NULL});
+	if (sw_strmap_get(&imp->verified, pair, &seen))
+		return SW_OK;
+	if (sw_store_get(imp->st, ent, id, &old, NULL) == SW_OK) {
+		was = sw_rec_get(&old, sw_field_index(SW_ENT_UNIT, "name"));
+		if (was && strcmp(was, name) != 0) {
+			sw__imp_err(imp, col_of(imp, SW_COL_UNIT, -1),
+				    "credit code %s is registered to unit '%s'", key + 5, was);
+			sw_rec_cleanup(&old);
+			return SW_EINVAL;
+		}
+		sw_rec_cleanup(&old);
+	}
+	return sw_strmap_put(&imp->verified, pair, id);
+}
+
 /*
  * Finds the unit a site row names (by credit code, else by name) or creates
- * it from the row's unit columns.  A credit code registered to a unit of a
- * different name is an error: one of the two is mistyped.
+ * it from the row's unit columns.
  */
 static enum sw_err unit_id(struct sw__imp *imp, struct sw_rec *u, int64_t *id)
 {
 	const char *name = sw_rec_get(u, sw_field_index(SW_ENT_UNIT, "name"));
 	const char *code = sw_rec_get(u, sw_field_index(SW_ENT_UNIT, "credit_code"));
-	int name_col = col_of(imp, SW_COL_UNIT, -1);
-	struct sw_rec old;
 	char key[1024];
-	int matches = 0;
 
-	if (!name)
-		return SW_EINVAL; /* reported as a missing required value */
-	snprintf(key, sizeof key, code ? "code:%s" : "name:%s", code ? code : name);
-	if (sw_strmap_get(&imp->units, key, id))
-		return SW_OK;
-	if (code && sw_store_find(imp->st, u->ent, sw_field_index(SW_ENT_UNIT, "credit_code"), code,
-				  id, NULL, NULL) == SW_OK) {
-		if (sw_store_get(imp->st, u->ent, *id, &old, NULL) == SW_OK) {
-			const char *was = sw_rec_get(&old, sw_field_index(SW_ENT_UNIT, "name"));
-
-			if (was && strcmp(was, name) != 0) {
-				sw__imp_err(imp, col_of(imp, SW_COL_UNIT, -1) >= 0 ? name_col : -1,
-					    "credit code %s is registered to unit '%s'", code, was);
-				sw_rec_cleanup(&old);
-				return SW_EINVAL;
-			}
-			sw_rec_cleanup(&old);
-		}
-		return sw_strmap_put(&imp->units, key, *id);
+	if (!name) {
+		sw__imp_err(imp, col_of(imp, SW_COL_UNIT, -1), "the sponsor unit (主办单位) is required");
+		return SW_EINVAL;
 	}
-	if (!code && sw_store_find(imp->st, u->ent, sw_field_index(SW_ENT_UNIT, "name"), name, id,
-				   &matches, NULL) == SW_OK) {
-		if (matches > 1) {
-			sw__imp_err(imp, name_col, "several units are called '%s'; add the credit code",
-				    name);
+	join(key, sizeof key, 0, (const char *[]){code ? "code:" : "name:", code ? code : name, NULL});
+	if (sw_strmap_get(&imp->units, key, id)) {
+		if (*id < 0) {
+			sw__imp_err(imp, col_of(imp, SW_COL_UNIT, -1),
+				    "several units are called '%s'; add the credit code", name);
 			return SW_EINVAL;
 		}
-		return sw_strmap_put(&imp->units, key, *id);
+		return code ? verify_unit(imp, key, *id, name) : SW_OK;
 	}
 	if (add(imp, u, -1, SW_COL_UNIT))
 		return SW_EINVAL;
 	*id = u->id;
-	return sw_strmap_put(&imp->units, key, *id);
+	if (sw_strmap_put(&imp->units, key, *id))
+		return SW_ENOMEM;
+	return code ? remember_unit_name(imp, name, *id) : SW_OK;
 }
 
 /* Finds or creates the group called name. */
@@ -217,16 +259,12 @@ static enum sw_err group_id(struct sw__imp *imp, const char *name, int c, int64_
 
 	if (sw_strmap_get(&imp->groups, name, id))
 		return SW_OK;
-	if (sw_store_find(imp->st, ent, 0, name, id, NULL, NULL) != SW_OK) {
-		sw_rec_init(&g, ent);
-		if (!(rc = sw_rec_set(&g, sw_field_index(SW_ENT_GROUP, "name"), name)))
-			rc = add(imp, &g, c, SW_COL_GROUP);
-		*id = g.id;
-		sw_rec_cleanup(&g);
-		if (rc)
-			return rc;
-	}
-	return sw_strmap_put(&imp->groups, name, *id);
+	sw_rec_init(&g, ent);
+	if (!(rc = sw_rec_set(&g, sw_field_index(SW_ENT_GROUP, "name"), name)))
+		rc = add(imp, &g, c, SW_COL_GROUP);
+	*id = g.id;
+	sw_rec_cleanup(&g);
+	return rc ? rc : sw_strmap_put(&imp->groups, name, *id);
 }
 
 /* Creates (or reuses, within this import) the person of role r named in
@@ -264,9 +302,15 @@ static void site_person(struct sw__imp *imp, const char **v, size_t n, int r, in
 		fail(imp, ce, SW_COL_PEMAIL, rc, &eb);
 		goto out;
 	}
-	snprintf(key, sizeof key, "%" PRId64 "|%s|%s|%s", unit, role,
-		 sw_rec_get(&p, sw_field_index(SW_ENT_PERSON, "name")),
-		 *phone ? sw_rec_get(&p, sw_field_index(SW_ENT_PERSON, "phone")) : "");
+	{
+		char uid[24];
+		const char *pv = sw_rec_get(&p, sw_field_index(SW_ENT_PERSON, "phone"));
+
+		snprintf(uid, sizeof uid, "%" PRId64, unit);
+		join(key, sizeof key, '|',
+		     (const char *[]){uid, role, sw_rec_get(&p, sw_field_index(SW_ENT_PERSON, "name")),
+				      pv ? pv : "", NULL});
+	}
 	if (!sw_strmap_get(&imp->persons, key, &id)) {
 		if (sw_rec_set(&p, sw_field_index(SW_ENT_PERSON, "role"), role) ||
 		    sw_rec_set_int(&p, sw_field_index(SW_ENT_PERSON, "unit"), unit) ||
@@ -384,6 +428,63 @@ static enum sw_err one_row(struct sw__imp *imp, const char **v, size_t n, struct
 	return sw_store_commit(imp->st, eb);
 }
 
+/* Loads one existing unit into the look-up maps. */
+static int preload_unit(void *arg, const struct sw_rec *r)
+{
+	struct sw__imp *imp = arg;
+	const char *code = sw_rec_get(r, sw_field_index(SW_ENT_UNIT, "credit_code"));
+	const char *name = sw_rec_get(r, sw_field_index(SW_ENT_UNIT, "name"));
+	char key[1024];
+
+	if (code) {
+		snprintf(key, sizeof key, "code:%s", code);
+		if (sw_strmap_put(&imp->units, key, r->id))
+			return 1;
+	}
+	return name && remember_unit_name(imp, name, r->id) ? 1 : 0;
+}
+
+/* Loads one existing department (the first of a name wins) or group. */
+static int preload_dept(void *arg, const struct sw_rec *r)
+{
+	struct sw__imp *imp = arg;
+	const char *name = sw_rec_get(r, sw_field_index(SW_ENT_DEPT, "name"));
+	char key[1024];
+	int64_t old;
+
+	snprintf(key, sizeof key, "name:%s", name ? name : "");
+	if (sw_strmap_get(&imp->depts, key, &old))
+		return 0;
+	return sw_strmap_put(&imp->depts, key, r->id) ? 1 : 0;
+}
+
+static int preload_group(void *arg, const struct sw_rec *r)
+{
+	struct sw__imp *imp = arg;
+	const char *name = sw_rec_get(r, sw_field_index(SW_ENT_GROUP, "name"));
+
+	return name && sw_strmap_put(&imp->groups, name, r->id) ? 1 : 0;
+}
+
+/*
+ * Reads the units, departments and groups the register already holds into
+ * the maps (one query each instead of one per row).  Holding them costs
+ * some memory per unit; a register has units in the hundreds of thousands
+ * at most.
+ */
+static enum sw_err preload(struct sw__imp *imp, struct sw_errbuf *eb)
+{
+	enum sw_err rc;
+
+	if (imp->kind != SW_IMPORT_SITES)
+		return SW_OK;
+	if ((rc = sw_store_list(imp->st, sw_entity_get(SW_ENT_UNIT), NULL, preload_unit, imp, eb)) ||
+	    (rc = sw_store_list(imp->st, sw_entity_get(SW_ENT_DEPT), NULL, preload_dept, imp, eb)) ||
+	    (rc = sw_store_list(imp->st, sw_entity_get(SW_ENT_GROUP), NULL, preload_group, imp, eb)))
+		return rc;
+	return SW_OK;
+}
+
 /* Reads every record of the UTF-8 text and imports it (the caller owns
  * the outer transaction). */
 static enum sw_err run(struct sw__imp *imp, const char *text, size_t len, struct sw_errbuf *eb)
@@ -400,7 +501,7 @@ static enum sw_err run(struct sw__imp *imp, const char *text, size_t len, struct
 		goto out;
 	}
 	imp->line = sw_csv_record_line(&csv);
-	if ((rc = sw__imp_header(imp, v, n)))
+	if ((rc = sw__imp_header(imp, v, n)) || (rc = preload(imp, eb)))
 		goto out;
 	while ((rc = sw_csv_next(&csv, &v, &n, eb)) == SW_OK) {
 		if (blank(v, n))
@@ -436,6 +537,7 @@ enum sw_err sw_import_buffer(struct sw_store *st, const char *data, size_t len,
 	sw_strmap_init(&imp->groups);
 	sw_strmap_init(&imp->depts);
 	sw_strmap_init(&imp->persons);
+	sw_strmap_init(&imp->verified);
 	if ((rc = sw_charset_to_utf8(data, len, &text, &tlen, &stats->charset, eb)))
 		goto out;
 	/* Bulk: a rejected row dooms the import anyway, so rows need no
@@ -456,6 +558,7 @@ out:
 	sw_strmap_cleanup(&imp->groups);
 	sw_strmap_cleanup(&imp->depts);
 	sw_strmap_cleanup(&imp->persons);
+	sw_strmap_cleanup(&imp->verified);
 	free(imp);
 	free(text);
 	return rc;

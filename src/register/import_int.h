@@ -36,7 +36,12 @@ struct sw__imp {
 	const struct sw_entity *ent;  /* the imported entity */
 	struct sw__col cols[SW_CSV_FIELDS_MAX];
 	size_t ncols;
+	/* What the register holds or this import created, loaded once at the
+	 * start so rows need no look-up queries: units by "code:<credit code>"
+	 * and "name:<name>" (-1: several units have that name), departments by
+	 * "name:<name>", groups by name, persons by unit|role|name|phone. */
 	struct sw_strmap units, groups, depts, persons;
+	struct sw_strmap verified; /* "code:<code>|<name>" pairs found consistent */
 	struct sw_import_stats *stats;
 	sw_import_err_fn err_fn;
 	void *arg;

@@ -122,7 +122,9 @@ static enum sw_err site_hosts(const struct sw_rec *rec, char *buf, size_t bufsz,
 	if (!url || sw_valid_url(url, canon, sizeof canon, host, sizeof host, &is_ip, NULL))
 		return SW_OK; /* reported elsewhere */
 	snprintf(buf, bufsz, "%s%s%s", is_ip ? "" : host, doms ? ";" : "", doms ? doms : "");
-	for (char *p = strtok_r(buf, ";", &save); p && *n < max; p = strtok_r(NULL, ";", &save)) {
+	for (char *p = strtok_r(buf, ";", &save); p; p = strtok_r(NULL, ";", &save)) {
+		if (*n == max)
+			return sw_errf_field(eb, SW_ELIMIT, "domains", "more than %zu domains", max - 1);
 		for (size_t j = 0; j < *n; j++)
 			if (strcmp(names[j], p) == 0)
 				return sw_errf_field(eb, SW_EINVAL, "domains",
@@ -218,7 +220,9 @@ static enum sw_err prepare(struct sw_store *st, struct sw_rec *rec, struct sw_er
 /* Writes rec (insert when it has no id) and, for sites, its host names. */
 static enum sw_err save(struct sw_store *st, struct sw_rec *rec, struct sw_errbuf *eb)
 {
-	const char *names[64];
+	/* A list of SW_REG_TEXT_MAX bytes holds fewer than 512 names of at least
+	 * three bytes: site_hosts refuses more rather than drop any. */
+	const char *names[512];
 	char buf[SW_REG_TEXT_MAX + SW_DOMAIN_MAX + 2];
 	size_t n = sizeof names / sizeof names[0];
 	int url_host = 0, site = rec->ent->id == SW_ENT_SITE;
@@ -232,11 +236,14 @@ static enum sw_err save(struct sw_store *st, struct sw_rec *rec, struct sw_errbu
 		goto out;
 	if (rec->id) {
 		rc = sw_store_update(st, rec, eb);
+		if (!rc && site)
+			rc = sw_store_site_domains_set(st, rec->id, names, n, eb);
 	} else if ((rc = sw_store_insert(st, rec, eb)) == SW_EEXIST) {
 		rc = explain_unique(st, rec, eb);
+	} else if (!rc && site) {
+		rc = sw_store_site_domains_add(st, rec->id, names, n, eb);
 	}
-	if (!rc && site &&
-	    (rc = sw_store_site_domains_set(st, rec->id, names, n, eb)) == SW_EEXIST)
+	if (rc == SW_EEXIST && site && rec->id)
 		rc = explain_domain(st, rec, names, n, url_host, eb);
 out:
 	if (rc) {

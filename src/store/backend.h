@@ -24,6 +24,15 @@ struct sw_store_ops {
 	const struct sw_migration *migrations;
 	const size_t *nmigrations;
 	const char *begin_sql; /* how a write transaction starts */
+	/* Run around schema migrations so that processes starting together on
+	 * one database migrate one at a time; NULL when begin_sql already
+	 * serializes writers (SQLite). */
+	const char *migrate_lock_sql, *migrate_unlock_sql;
+	/* Makes the current transaction check references at commit only. */
+	const char *defer_refs_sql;
+	/* Moves the id generator of `table` past its largest id after rows were
+	 * inserted with explicit ids; NULL when ids follow the data (SQLite). */
+	enum sw_err (*sync_ids)(void *db, const char *table, struct sw_errbuf *eb);
 	/* Opens the database `where`; *db is the backend's handle. */
 	enum sw_err (*open)(const char *where, void **db, struct sw_errbuf *eb);
 	void (*close)(void *db);
@@ -56,15 +65,17 @@ struct sw_store_ops {
 };
 
 extern const struct sw_store_ops sw_store_sqlite_ops;
+extern const struct sw_store_ops sw_store_pg_ops;
 
 /* Statement slots: one prepared statement per (entity, operation) plus the
  * store's own queries, prepared on first use and kept until close. */
 enum sw_q_op { SW_Q_INSERT, SW_Q_UPDATE, SW_Q_DELETE, SW_Q_GET, SW_Q_LIST, SW_Q_COUNT,
-	       SW_Q__OPS };
+	       SW_Q_INSERT_COPY, SW_Q__OPS };
 enum sw_q_misc {
 	SW_QM_DOMAINS_CLEAR, SW_QM_DOMAIN_ADD, SW_QM_DOMAIN_FIND,
 	SW_QM_LINK_ADD, SW_QM_LINK_DEL, SW_QM_LINK_DEL_ALL, SW_QM_LINKS_SITE, SW_QM_LINKS_PERSON,
 	SW_QM_POLICY_GET, SW_QM_POLICY_SET, SW_QM_POLICY_DEL, SW_QM_POLICY_DROP,
+	SW_QM_DOMAINS_ALL, SW_QM_LINKS_ALL, SW_QM_POLICY_ALL,
 	SW_QM_SP_BEGIN, SW_QM_SP_RELEASE, SW_QM_SP_ROLLBACK,
 	SW_QM__COUNT
 };

@@ -18,5 +18,7 @@ struct sw_migration {
 
 extern const struct sw_migration sw_migrations_sqlite[];
 extern const size_t sw_migrations_sqlite_count;
+extern const struct sw_migration sw_migrations_pg[];
+extern const size_t sw_migrations_pg_count;
 
 #endif

@@ -107,6 +107,49 @@ enum sw_err sw_store_insert(struct sw_store *st, struct sw_rec *rec, struct sw_e
 	return rc;
 }
 
+enum sw_err sw_store_insert_copy(struct sw_store *st, const struct sw_rec *rec,
+				 struct sw_errbuf *eb)
+{
+	const struct sw_entity *ent = rec->ent;
+	struct sw_stmt **slot = &st->q[ent->id][SW_Q_INSERT_COPY];
+	size_t n = ent->nfields;
+	char sql[SQL_MAX]; /* built on first use only */
+	enum sw_err rc;
+	int row;
+
+	if (!*slot) {
+		sql[0] = '\0';
+		cat(sql, "INSERT INTO %s (", ent->table);
+		cat_cols(sql, ent, "");
+		cat(sql, ", created_at, updated_at, id) VALUES (");
+		for (size_t i = 0; i < n; i++)
+			cat(sql, "?%zu, ", i + 1);
+		/* Unlike sw_store_insert no RETURNING: the id is known. */
+		cat(sql, "?%zu, ?%zu, ?%zu) ON CONFLICT DO NOTHING", n + 1, n + 2, n + 3);
+	}
+	if ((rc = sw__store_stmt(st, slot, sql, eb)))
+		return rc;
+	bind_fields(st, *slot, rec);
+	st->ops->bind_text(*slot, (int)n + 1, rec->created_at ? rec->created_at : sw__store_now(st));
+	st->ops->bind_text(*slot, (int)n + 2, rec->updated_at ? rec->updated_at : sw__store_now(st));
+	st->ops->bind_int(*slot, (int)n + 3, rec->id);
+	rc = st->ops->step(*slot, &row, eb);
+	st->ops->reset(*slot);
+	if (!rc && st->ops->changes(st->db) == 0)
+		rc = sw_errf(eb, SW_EEXIST, "%s %" PRId64 " or one with the same unique key exists",
+			     ent->name, rec->id);
+	return rc;
+}
+
+enum sw_err sw_store_sync_ids(struct sw_store *st, struct sw_errbuf *eb)
+{
+	enum sw_err rc = SW_OK;
+
+	for (int e = 0; e < SW_ENT__COUNT && !rc && st->ops->sync_ids; e++)
+		rc = st->ops->sync_ids(st->db, sw_entity_get(e)->table, eb);
+	return rc;
+}
+
 enum sw_err sw_store_update(struct sw_store *st, const struct sw_rec *rec, struct sw_errbuf *eb)
 {
 	const struct sw_entity *ent = rec->ent;

@@ -217,6 +217,7 @@ const struct sw_store_ops sw_store_sqlite_ops = {
 	/* IMMEDIATE takes the write lock at once, so two writers queue on the
 	 * busy timeout instead of failing when a read lock cannot be upgraded. */
 	.begin_sql = "BEGIN IMMEDIATE",
+	.defer_refs_sql = "PRAGMA defer_foreign_keys = ON", /* reset at commit */
 	.open = sq_open,
 	.close = sq_close,
 	.exec = sq_exec,

@@ -10,15 +10,12 @@
 
 #include "store/backend.h"
 
-/* Picks the backend for the address `where`.  PostgreSQL addresses are
- * recognised so that they are not mistaken for file names. */
-static const struct sw_store_ops *backend_for(const char *where, struct sw_errbuf *eb)
+/* Picks the backend for the address `where`: PostgreSQL for its URLs,
+ * SQLite for anything else (a file path). */
+static const struct sw_store_ops *backend_for(const char *where)
 {
-	if (strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0) {
-		sw_errf(eb, SW_EUSAGE,
-			"this build has no PostgreSQL backend; use a database file path");
-		return NULL;
-	}
+	if (strncmp(where, "postgresql://", 13) == 0 || strncmp(where, "postgres://", 11) == 0)
+		return &sw_store_pg_ops;
 	return &sw_store_sqlite_ops;
 }
 
@@ -96,7 +93,7 @@ static enum sw_err apply_one(struct sw_store *st, const struct sw_migration *m,
  * migration runs in its own transaction, re-reading the version inside it
  * so two processes starting together apply each step once.
  */
-static enum sw_err migrate(struct sw_store *st, struct sw_errbuf *eb)
+static enum sw_err migrate_steps(struct sw_store *st, struct sw_errbuf *eb)
 {
 	const struct sw_migration *m = st->ops->migrations;
 	size_t n = *st->ops->nmigrations;
@@ -133,6 +130,21 @@ static enum sw_err migrate(struct sw_store *st, struct sw_errbuf *eb)
 	return SW_OK;
 }
 
+/* Runs migrate_steps under the backend's migration lock, if it has one:
+ * on PostgreSQL, CREATE TABLE in two sessions at once makes one of them
+ * fail instead of wait, so the version check alone is not enough. */
+static enum sw_err migrate(struct sw_store *st, struct sw_errbuf *eb)
+{
+	enum sw_err rc;
+
+	if (st->ops->migrate_lock_sql && (rc = st->ops->exec(st->db, st->ops->migrate_lock_sql, eb)))
+		return rc;
+	rc = migrate_steps(st, eb);
+	if (st->ops->migrate_unlock_sql)
+		st->ops->exec(st->db, st->ops->migrate_unlock_sql, NULL);
+	return rc;
+}
+
 enum sw_err sw_store_open(const char *where, struct sw_store **out, struct sw_errbuf *eb)
 {
 	const struct sw_store_ops *ops;
@@ -142,8 +154,7 @@ enum sw_err sw_store_open(const char *where, struct sw_store **out, struct sw_er
 	*out = NULL;
 	if (!where || !*where)
 		return sw_errf(eb, SW_EUSAGE, "no database given");
-	if (!(ops = backend_for(where, eb)))
-		return SW_EUSAGE;
+	ops = backend_for(where);
 	if (!(st = calloc(1, sizeof *st)))
 		return SW_ENOMEM;
 	st->ops = ops;
@@ -257,6 +268,13 @@ enum sw_err sw_store_commit(struct sw_store *st, struct sw_errbuf *eb)
 		return rc;
 	}
 	return SW_OK;
+}
+
+enum sw_err sw_store_defer_refs(struct sw_store *st, struct sw_errbuf *eb)
+{
+	if (st->tx_depth == 0)
+		sw_fatal("sw_store_defer_refs outside a transaction");
+	return st->ops->defer_refs_sql ? st->ops->exec(st->db, st->ops->defer_refs_sql, eb) : SW_OK;
 }
 
 void sw_store_rollback(struct sw_store *st)

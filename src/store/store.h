@@ -27,9 +27,10 @@ struct sw_store;
 
 /*
  * Opens (creating when needed) the database named by `where`: a file path
- * means SQLite (its directory is created); "postgresql://" or
- * "postgres://" addresses are reserved for the PostgreSQL backend.  Applies
- * pending migrations.  On success *out owns the connection.
+ * means SQLite (its directory is created); a "postgresql://" or
+ * "postgres://" address means PostgreSQL (the database must exist; its
+ * tables are created).  Applies pending migrations.  On success *out owns
+ * the connection.
  */
 enum sw_err sw_store_open(const char *where, struct sw_store **out, struct sw_errbuf *eb);
 
@@ -57,11 +58,32 @@ enum sw_err sw_store_begin_bulk(struct sw_store *st, struct sw_errbuf *eb);
 void sw_store_rollback(struct sw_store *st);
 
 /*
+ * Makes the current transaction check references only when it commits,
+ * so rows that refer to each other may be written in any order (a copied
+ * department may name a parent with a larger id).  Only inside a
+ * transaction; it ends with the transaction.
+ */
+enum sw_err sw_store_defer_refs(struct sw_store *st, struct sw_errbuf *eb);
+
+/*
  * Inserts rec (all fields; NULL values stored as NULL) and sets rec->id.
  * SW_EEXIST when a unique key clashes (nothing is inserted and the
  * transaction stays usable), SW_EINUSE when a reference points nowhere.
  */
 enum sw_err sw_store_insert(struct sw_store *st, struct sw_rec *rec, struct sw_errbuf *eb);
+
+/*
+ * Inserts rec as the copy of a row of another store: with rec->id and its
+ * created_at/updated_at (NULL timestamps mean now).  SW_EEXIST when the id
+ * or a unique key is taken.  Call sw_store_sync_ids after copying, before
+ * anything inserts rows with new ids.
+ */
+enum sw_err sw_store_insert_copy(struct sw_store *st, const struct sw_rec *rec,
+				 struct sw_errbuf *eb);
+
+/* Makes the ids the store hands out follow the largest id of every entity:
+ * PostgreSQL's sequences do not see rows inserted with explicit ids. */
+enum sw_err sw_store_sync_ids(struct sw_store *st, struct sw_errbuf *eb);
 
 /* Writes every field of rec over the row rec->id.  SW_ENOTFOUND when gone. */
 enum sw_err sw_store_update(struct sw_store *st, const struct sw_rec *rec,
@@ -111,6 +133,23 @@ enum sw_err sw_store_count(struct sw_store *st, const struct sw_entity *ent,
 enum sw_err sw_store_site_domains_set(struct sw_store *st, int64_t site_id,
 				      const char *const *domains, size_t n, struct sw_errbuf *eb);
 
+/* Indexes one more host name for site_id, for copying a store (the
+ * register keeps the list whole with sw_store_site_domains_set).
+ * SW_EEXIST when another site holds it. */
+enum sw_err sw_store_site_domain_add(struct sw_store *st, int64_t site_id, const char *domain,
+				     struct sw_errbuf *eb);
+
+/* One indexed host name; non-zero return stops the walk. */
+typedef int (*sw_domain_cb)(void *arg, int64_t site_id, const char *domain);
+
+/* Walks every indexed host name, ordered by site id, then name. */
+enum sw_err sw_store_site_domains_all(struct sw_store *st, sw_domain_cb cb, void *arg,
+				      struct sw_errbuf *eb);
+
+/* As sw_store_site_domains_set for a site that has no names yet. */
+enum sw_err sw_store_site_domains_add(struct sw_store *st, int64_t site_id,
+				      const char *const *domains, size_t n, struct sw_errbuf *eb);
+
 /* Finds the site holding host name `domain`.  SW_ENOTFOUND when none. */
 enum sw_err sw_store_site_by_domain(struct sw_store *st, const char *domain, int64_t *site_id,
 				    struct sw_errbuf *eb);
@@ -128,7 +167,8 @@ enum sw_err sw_store_site_person_unlink(struct sw_store *st, int64_t site_id,
 /* One site-person link; non-zero return stops the walk. */
 typedef int (*sw_link_cb)(void *arg, int64_t site_id, int64_t person_id, const char *role);
 
-/* Walks the links of a site (person_id 0) or of a person (site_id 0). */
+/* Walks the links of a site (person_id 0) or of a person (site_id 0);
+ * both 0: every link, ordered by site, person and role. */
 enum sw_err sw_store_site_persons(struct sw_store *st, int64_t site_id, int64_t person_id,
 				  sw_link_cb cb, void *arg, struct sw_errbuf *eb);
 
@@ -145,5 +185,23 @@ enum sw_err sw_store_policy_get(struct sw_store *st, enum sw_scope scope, int64_
 /* Stores (value non-NULL) or removes (NULL: inherit again) one setting. */
 enum sw_err sw_store_policy_set(struct sw_store *st, enum sw_scope scope, int64_t scope_id,
 				const char *key, const char *value, struct sw_errbuf *eb);
+
+/* One stored setting with its scope, as a store copy sees it. */
+struct sw_policy_row {
+	enum sw_scope scope;
+	int64_t scope_id;
+	const char *key, *value, *updated_at;
+};
+
+/* Walks every stored setting, ordered by scope, scope id and key; row and
+ * its strings are valid during the call only. */
+enum sw_err sw_store_policy_all(struct sw_store *st,
+				int (*cb)(void *arg, const struct sw_policy_row *row), void *arg,
+				struct sw_errbuf *eb);
+
+/* Stores row as it is, updated_at included (copying a store); replaces a
+ * setting with the same scope and key. */
+enum sw_err sw_store_policy_put(struct sw_store *st, const struct sw_policy_row *row,
+				struct sw_errbuf *eb);
 
 #endif

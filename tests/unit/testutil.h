@@ -2,8 +2,10 @@
  * testutil.h - helpers shared by the unit tests: a fresh store per test.
  *
  * SW_TEST_STORE_URL, when set, names the database the store tests run on
- * (a postgresql:// address prepared by the test harness); otherwise each
- * call makes a new SQLite file under $TMPDIR.
+ * (a postgresql:// address prepared by the test harness,
+ * tests/integration/pg_store.sh); each call then makes a new schema in that
+ * database and opens the store on it.  Otherwise each call makes a new
+ * SQLite file under $TMPDIR.
  */
 #ifndef SW_TESTUTIL_H
 #define SW_TESTUTIL_H
@@ -14,6 +16,37 @@
 #include <unistd.h>
 
 #include "store/store.h"
+
+#ifdef SW_HAVE_PG
+#include <libpq-fe.h>
+
+/*
+ * Creates an empty schema in the PostgreSQL database `url` and writes into
+ * out the address of the same database with that schema first on the
+ * search path, so the store's tables land in it.  A schema is much
+ * cheaper than a database per test; the harness drops the whole cluster.
+ * The SQL is test set-up, not store logic, hence libpq directly.
+ */
+static inline void sw_test_pg_schema(const char *url, char *out, size_t n)
+{
+	static unsigned seq;
+	char schema[64], sql[128];
+	PGconn *c = PQconnectdb(url);
+	PGresult *r;
+
+	snprintf(schema, sizeof schema, "sw_test_%ld_%u", (long)getpid(), ++seq);
+	snprintf(sql, sizeof sql, "CREATE SCHEMA %s", schema);
+	r = PQstatus(c) == CONNECTION_OK ? PQexec(c, sql) : NULL;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "cannot create schema in %s: %s", url, PQerrorMessage(c));
+		abort();
+	}
+	PQclear(r);
+	PQfinish(c);
+	snprintf(out, n, "%s%soptions=-csearch_path%%3D%s", url, strchr(url, '?') ? "&" : "?",
+		 schema);
+}
+#endif
 
 /* Opens a fresh, empty store; fails the test when it cannot.  SQLite files
  * stay in $TMPDIR (the build tree's tmp/) for a look after a failure. */
@@ -28,6 +61,12 @@ static inline struct sw_store *sw_test_store(void)
 
 	sw_errbuf_clear(&eb);
 	if (url && *url) {
+#ifdef SW_HAVE_PG
+		if (!strncmp(url, "postgres", 8)) {
+			sw_test_pg_schema(url, path, sizeof path);
+			url = path;
+		}
+#endif
 		if (sw_store_open(url, &st, &eb)) {
 			fprintf(stderr, "cannot open %s: %s\n", url, eb.msg);
 			abort();

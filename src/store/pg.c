@@ -1,0 +1,452 @@
+/*
+ * pg.c - the PostgreSQL backend of the store (libpq): the shared database
+ * that several API and probe nodes use at once.
+ *
+ * The store's SQL is written once for both backends, in SQLite's spelling
+ * where the two differ; this file adapts it in prepare():
+ *  - parameters ?1 ?2 ... become $1 $2 ... (outside literals and comments);
+ *  - LIKE becomes ILIKE, because SQLite's LIKE ignores ASCII case.  The
+ *    schema gives every text column the "C" collation, under which ILIKE
+ *    folds ASCII only, exactly as SQLite does.
+ *
+ * Every statement is a named server-side prepared statement, run with
+ * text parameters; results are fetched whole (not in single-row mode) so
+ * that a caller may run other statements while it walks a list, as it can
+ * with SQLite.  All values come back as text, which is what the store wants.
+ *
+ * A store handle is one connection used by one thread at a time; processes
+ * that want more parallelism open more handles.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libpq-fe.h>
+
+#include "store/backend.h"
+
+struct pg_db {
+	PGconn *c;
+	unsigned long next_name; /* statements are named "sw<N>" */
+	int64_t changes;         /* rows changed by the last INSERT/UPDATE/DELETE */
+	unsigned long *garbage;  /* finalized statements not yet deallocated */
+	size_t ngarbage, garbage_cap;
+};
+
+struct sw_stmt {
+	struct pg_db *db;
+	unsigned long name;
+	int nparams;
+	const char **vals;  /* borrowed text, or a slot of ints; NULL binds NULL */
+	char (*ints)[24];   /* text of integers bound with bind_int */
+	PGresult *res;
+	int ran;            /* executed since the last reset */
+	int next, cur;      /* next row to hand out; the row being read */
+};
+
+/* Copies the first line of libpq's message for `c` into eb as the cause of
+ * rc (libpq's messages end with a newline and may carry a second line). */
+static enum sw_err conn_err(PGconn *c, enum sw_err rc, const char *what, struct sw_errbuf *eb)
+{
+	const char *m = c ? PQerrorMessage(c) : "out of memory";
+
+	return sw_errf(eb, rc, "PostgreSQL: %s: %.*s", what, (int)strcspn(m, "\n"), m);
+}
+
+/*
+ * Maps a failed result to sw_err by SQLSTATE, as sqlite.c maps constraint
+ * codes: unique violations are SW_EEXIST, foreign keys SW_EINUSE, other
+ * integrity or data errors (CHECK, NOT NULL, a bad integer) SW_EINVAL,
+ * and the rest (connection lost, syntax) SW_ESTORE.
+ */
+static enum sw_err result_err(PGconn *c, const PGresult *r, struct sw_errbuf *eb)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	enum sw_err rc = SW_ESTORE;
+
+	if (!state || !msg)
+		return conn_err(c, SW_ESTORE, "query failed", eb);
+	if (!strcmp(state, "23505"))
+		rc = SW_EEXIST;
+	else if (!strcmp(state, "23503"))
+		rc = SW_EINUSE;
+	else if (!strncmp(state, "23", 2) || !strncmp(state, "22", 2))
+		rc = SW_EINVAL;
+	if (detail)
+		return sw_errf(eb, rc, "PostgreSQL: %s (%s)", msg, detail);
+	return sw_errf(eb, rc, "PostgreSQL: %s", msg);
+}
+
+/* Remembers how many rows the command behind r changed.  Only writes
+ * count, as with sqlite3_changes(): a SELECT leaves the figure alone. */
+static void note_changes(struct pg_db *db, PGresult *r)
+{
+	const char *tag = PQcmdStatus(r);
+
+	if (!strncmp(tag, "INSERT", 6) || !strncmp(tag, "UPDATE", 6) ||
+	    !strncmp(tag, "DELETE", 6) || !strncmp(tag, "MERGE", 5))
+		db->changes = strtoll(PQcmdTuples(r), NULL, 10);
+}
+
+/*
+ * Drops the server-side statements finalized since the last call, in one
+ * round trip.  Only outside a transaction: DEALLOCATE cannot run in a
+ * failed one, and a surprise failure must never abort the caller's.
+ */
+static void collect_garbage(struct pg_db *db)
+{
+	char *sql, *p;
+	PGresult *r;
+
+	if (!db->ngarbage || PQtransactionStatus(db->c) != PQTRANS_IDLE)
+		return;
+	if (!(sql = p = malloc(db->ngarbage * 36 + 1)))
+		return;
+	for (size_t i = 0; i < db->ngarbage; i++)
+		p += sprintf(p, "DEALLOCATE sw%lu;", db->garbage[i]);
+	r = PQexec(db->c, sql);
+	PQclear(r);
+	free(sql);
+	db->ngarbage = 0;
+}
+
+/* Runs sql (one or more statements, no parameters) with the simple query
+ * protocol: migrations, BEGIN/COMMIT/ROLLBACK. */
+static enum sw_err pg_exec(void *vdb, const char *sql, struct sw_errbuf *eb)
+{
+	struct pg_db *db = vdb;
+	PGresult *r = PQexec(db->c, sql);
+	ExecStatusType st = PQresultStatus(r);
+	enum sw_err rc = SW_OK;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		rc = result_err(db->c, r, eb);
+	PQclear(r);
+	collect_garbage(db);
+	return rc;
+}
+
+/* Libpq prints server notices ("table exists, skipping") to stderr by
+ * default; the store never prints, so they are dropped. */
+static void ignore_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/*
+ * Connects to the postgresql:// address `where`.  Options after the
+ * address in the keyword list override it: the client encoding must be
+ * UTF-8 whatever the address says; the others are defaults it may change.
+ * The address itself is never echoed: it may hold a password.
+ */
+static enum sw_err pg_open(const char *where, void **out, struct sw_errbuf *eb)
+{
+	const char *const keys[] = {"application_name", "connect_timeout", "dbname",
+				    "client_encoding", NULL};
+	const char *const vals[] = {"sitewarden", "10", where, "UTF8", NULL};
+	struct pg_db *db = calloc(1, sizeof *db);
+	const char *scs;
+	enum sw_err rc;
+
+	if (!db)
+		return SW_ENOMEM;
+	db->c = PQconnectdbParams(keys, vals, 1);
+	if (!db->c || PQstatus(db->c) != CONNECTION_OK) {
+		rc = conn_err(db->c, SW_ESTORE, "cannot connect", eb);
+		PQfinish(db->c);
+		free(db);
+		return rc;
+	}
+	PQsetNoticeProcessor(db->c, ignore_notice, NULL);
+	/* The shared SQL writes '\' meaning one backslash (LIKE ... ESCAPE). */
+	scs = PQparameterStatus(db->c, "standard_conforming_strings");
+	if ((!scs || strcmp(scs, "on")) &&
+	    (rc = pg_exec(db, "SET standard_conforming_strings = on", eb))) {
+		PQfinish(db->c);
+		free(db);
+		return rc;
+	}
+	*out = db;
+	return SW_OK;
+}
+
+static void pg_close(void *vdb)
+{
+	struct pg_db *db = vdb;
+
+	if (!db)
+		return;
+	PQfinish(db->c); /* the session's prepared statements end with it */
+	free(db->garbage);
+	free(db);
+}
+
+/* True for the bytes that may continue an SQL word. */
+static int word_char(char c)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/* True when sql[i] starts the keyword LIKE (not part of a longer word). */
+static int at_like(const char *sql, size_t i)
+{
+	return (i == 0 || !word_char(sql[i - 1])) && strncasecmp(sql + i, "LIKE", 4) == 0 &&
+	       !word_char(sql[i + 4]);
+}
+
+/*
+ * Writes sql into out (at least 2 * strlen(sql) + 1 bytes) in PostgreSQL's
+ * spelling, see the file comment, and sets *nparams to the highest
+ * parameter number.  Quoted strings, quoted names and comments are copied
+ * untouched (E'' strings with backslash escapes are not understood: the
+ * store has none).  Returns -1 for a bare '?' (the store numbers them).
+ */
+static int rewrite(const char *sql, char *out, int *nparams)
+{
+	char quote = 0; /* '\'', '"', '-' (line comment), '*' (block comment) */
+	size_t i = 0;
+
+	*nparams = 0;
+	while (sql[i]) {
+		char ch = sql[i];
+
+		if (quote) {
+			*out++ = sql[i++];
+			if ((quote == '\'' || quote == '"') && ch == quote)
+				quote = 0; /* a doubled '' re-enters at once: same result */
+			else if (quote == '-' && ch == '\n')
+				quote = 0;
+			else if (quote == '*' && ch == '*' && sql[i] == '/')
+				*out++ = sql[i++], quote = 0;
+			continue;
+		}
+		if (ch == '\'' || ch == '"') {
+			quote = ch;
+		} else if ((ch == '-' && sql[i + 1] == '-') || (ch == '/' && sql[i + 1] == '*')) {
+			quote = ch == '-' ? '-' : '*';
+			*out++ = sql[i++]; /* both opening characters */
+			ch = sql[i];
+		} else if (ch == '?') {
+			long n = strtol(sql + i + 1, NULL, 10);
+
+			if (sql[i + 1] < '0' || sql[i + 1] > '9' || n <= 0 || n > 65535)
+				return -1;
+			*nparams = (int)n > *nparams ? (int)n : *nparams;
+			ch = '$';
+		} else if (at_like(sql, i)) {
+			*out++ = 'I';
+		}
+		*out++ = ch;
+		i++;
+	}
+	*out = '\0';
+	return 0;
+}
+
+/* Allocates the parameter arrays of s for n parameters. */
+static enum sw_err alloc_params(struct sw_stmt *s, int n)
+{
+	s->nparams = n;
+	if (n == 0)
+		return SW_OK;
+	s->vals = calloc((size_t)n, sizeof *s->vals);
+	s->ints = calloc((size_t)n, sizeof *s->ints);
+	return s->vals && s->ints ? SW_OK : SW_ENOMEM;
+}
+
+static void pg_finalize(struct sw_stmt *s)
+{
+	struct pg_db *db;
+
+	if (!s)
+		return;
+	db = s->db;
+	PQclear(s->res);
+	/* Deallocated later in a batch (collect_garbage); if the list cannot
+	 * grow the statement just lives until the connection closes. */
+	if (s->name && db->ngarbage == db->garbage_cap) {
+		size_t cap = db->garbage_cap ? 2 * db->garbage_cap : 16;
+		unsigned long *g = realloc(db->garbage, cap * sizeof *g);
+
+		if (g)
+			db->garbage = g, db->garbage_cap = cap;
+	}
+	if (s->name && db->ngarbage < db->garbage_cap)
+		db->garbage[db->ngarbage++] = s->name;
+	free(s->vals);
+	free(s->ints);
+	free(s);
+}
+
+/* Prepares sql on the server under a new name.  One round trip; the
+ * server infers each parameter's type from where it is used. */
+static enum sw_err pg_prepare(void *vdb, const char *sql, struct sw_stmt **out,
+			      struct sw_errbuf *eb)
+{
+	struct pg_db *db = vdb;
+	struct sw_stmt *s = calloc(1, sizeof *s);
+	char *pgsql = malloc(2 * strlen(sql) + 1);
+	char name[32];
+	enum sw_err rc = SW_ENOMEM;
+	PGresult *r;
+	int n;
+
+	*out = NULL;
+	if (!s || !pgsql)
+		goto fail;
+	s->db = db;
+	if (rewrite(sql, pgsql, &n)) {
+		rc = sw_errf(eb, SW_ESTORE, "unnumbered parameter in SQL: %s", sql);
+		goto fail;
+	}
+	if ((rc = alloc_params(s, n)))
+		goto fail;
+	collect_garbage(db);
+	snprintf(name, sizeof name, "sw%lu", ++db->next_name);
+	r = PQprepare(db->c, name, pgsql, 0, NULL);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		rc = result_err(db->c, r, eb);
+		PQclear(r);
+		goto fail;
+	}
+	PQclear(r);
+	s->name = db->next_name;
+	free(pgsql);
+	*out = s;
+	return SW_OK;
+fail:
+	free(pgsql);
+	pg_finalize(s);
+	return rc;
+}
+
+static void pg_reset(struct sw_stmt *s)
+{
+	PQclear(s->res);
+	s->res = NULL;
+	s->ran = 0;
+	s->next = s->cur = 0;
+	if (s->nparams)
+		memset(s->vals, 0, (size_t)s->nparams * sizeof *s->vals);
+}
+
+/* Parameters outside 1..nparams are ignored, as SQLite reports them as a
+ * range error nobody checks: the shared SQL defines what is bound. */
+static enum sw_err pg_bind_text(struct sw_stmt *s, int idx, const char *v)
+{
+	if (idx < 1 || idx > s->nparams)
+		return SW_ESTORE;
+	s->vals[idx - 1] = v;
+	return SW_OK;
+}
+
+static enum sw_err pg_bind_int(struct sw_stmt *s, int idx, int64_t v)
+{
+	if (idx < 1 || idx > s->nparams)
+		return SW_ESTORE;
+	snprintf(s->ints[idx - 1], sizeof s->ints[idx - 1], "%lld", (long long)v);
+	s->vals[idx - 1] = s->ints[idx - 1];
+	return SW_OK;
+}
+
+/* Runs the statement on the first step (its whole result arrives at once)
+ * and hands out one row per step. */
+static enum sw_err pg_step(struct sw_stmt *s, int *row, struct sw_errbuf *eb)
+{
+	char name[32];
+	ExecStatusType st;
+
+	*row = 0;
+	if (!s->ran) {
+		s->ran = 1;
+		snprintf(name, sizeof name, "sw%lu", s->name);
+		s->res = PQexecPrepared(s->db->c, name, s->nparams, s->vals, NULL, NULL, 0);
+		st = PQresultStatus(s->res);
+		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+			enum sw_err rc = result_err(s->db->c, s->res, eb);
+
+			PQclear(s->res);
+			s->res = NULL;
+			return rc;
+		}
+		note_changes(s->db, s->res);
+	}
+	if (s->res && s->next < PQntuples(s->res)) {
+		s->cur = s->next++;
+		*row = 1;
+	}
+	return SW_OK;
+}
+
+static const char *pg_col_text(struct sw_stmt *s, int i)
+{
+	if (!s->res || PQgetisnull(s->res, s->cur, i))
+		return NULL;
+	return PQgetvalue(s->res, s->cur, i);
+}
+
+static int64_t pg_col_int(struct sw_stmt *s, int i)
+{
+	const char *v = pg_col_text(s, i);
+
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+static int pg_col_null(struct sw_stmt *s, int i)
+{
+	return !s->res || PQgetisnull(s->res, s->cur, i);
+}
+
+static int64_t pg_changes(void *vdb)
+{
+	return ((struct pg_db *)vdb)->changes;
+}
+
+/* Sets the sequence behind table.id past the largest id in the table, so
+ * that rows copied with their ids are not handed out again.  table comes
+ * from the entity tables, never from input. */
+static enum sw_err pg_sync_ids(void *db, const char *table, struct sw_errbuf *eb)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof sql,
+		 "SELECT setval(pg_get_serial_sequence('%s', 'id'), COALESCE(MAX(id), 0) + 1, "
+		 "false) FROM %s",
+		 table, table);
+	return pg_exec(db, sql, eb);
+}
+
+const struct sw_store_ops sw_store_pg_ops = {
+	.name = "postgresql",
+	.migrations = sw_migrations_pg,
+	.nmigrations = &sw_migrations_pg_count,
+	/* READ COMMITTED: every statement of the store is one that stays
+	 * correct under it (conflicts are resolved by ON CONFLICT and keys). */
+	.begin_sql = "BEGIN",
+	/* Several nodes may start together on a new database; the lock makes
+	 * one of them migrate while the others wait and then find it done. */
+	.migrate_lock_sql = "SELECT pg_advisory_lock(7386519)",
+	.migrate_unlock_sql = "SELECT pg_advisory_unlock(7386519)",
+	/* The schema declares every reference DEFERRABLE for this. */
+	.defer_refs_sql = "SET CONSTRAINTS ALL DEFERRED",
+	.sync_ids = pg_sync_ids,
+	.open = pg_open,
+	.close = pg_close,
+	.exec = pg_exec,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.reset = pg_reset,
+	.bind_text = pg_bind_text,
+	.bind_int = pg_bind_int,
+	.step = pg_step,
+	.col_text = pg_col_text,
+	.col_int = pg_col_int,
+	.col_null = pg_col_null,
+	.changes = pg_changes,
+	.last_id = NULL, /* inserts say RETURNING id */
+};
