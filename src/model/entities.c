@@ -251,7 +251,7 @@ int sw_entity_field(const struct sw_entity *ent, const char *name)
 	/* Keys and labels first, so an alias of one field can never shadow the
 	 * proper name of another. */
 	for (size_t i = 0; i < ent->nfields; i++)
-		if (strcasecmp(ent->fields[i].key, name) == 0 || strcmp(ent->fields[i].zh, name) == 0)
+		if (strcasecmp(ent->fields[i].key, name) == 0 || strcasecmp(ent->fields[i].zh, name) == 0)
 			return (int)i;
 	for (size_t i = 0; i < ent->nfields; i++)
 		if (in_list(ent->fields[i].aliases, name))
@@ -293,7 +293,7 @@ int sw_field_index(enum sw_ent e, const char *key)
 const struct sw_enum_val *sw_enum_find(const struct sw_enum_val *vals, const char *in)
 {
 	for (const struct sw_enum_val *v = vals; v && v->key; v++)
-		if (strcasecmp(v->key, in) == 0 || strcmp(v->zh, in) == 0 || in_list(v->aliases, in))
+		if (strcasecmp(v->key, in) == 0 || strcasecmp(v->zh, in) == 0 || in_list(v->aliases, in))
 			return v;
 	return NULL;
 }

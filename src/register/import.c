@@ -19,6 +19,10 @@
 #include "register/import_int.h"
 #include "register/register.h"
 
+/* Look-up keys join up to three values of at most SW_REG_TEXT_MAX bytes, so
+ * none is ever cut (two long names must not collide). */
+#define KEY_MAX (3 * SW_REG_TEXT_MAX + 64)
+
 static const char *const kind_names[] = {"auto", "sites", "units", "persons", "regions",
 					 "depts"};
 
@@ -123,6 +127,17 @@ static int col_of(const struct sw__imp *imp, enum sw__col_target t, int role)
 	return -1;
 }
 
+/* The column holding the unit's name (主办单位), or -1. */
+static int unit_name_col(const struct sw__imp *imp)
+{
+	int name = sw_field_index(SW_ENT_UNIT, "name");
+
+	for (size_t c = 0; c < imp->ncols; c++)
+		if (imp->cols[c].t == SW_COL_UNIT && imp->cols[c].field == name)
+			return (int)c;
+	return -1;
+}
+
 /* Value of column c in this row ("" when missing or c < 0), trimmed and
  * cut at bufsz - 1 bytes.  (memcpy: this runs for every cell of a file.) */
 static char *val(const char **v, size_t n, int c, char *buf, size_t bufsz)
@@ -151,22 +166,36 @@ static enum sw_err add(struct sw__imp *imp, struct sw_rec *rec, int c, enum sw__
 	return rc;
 }
 
-/* Finds (by name) or creates (in `region`) the department of a unit. */
+/* Key of a department: its name and region code. */
+static const char *dept_key(char *buf, size_t n, const char *name, const char *region)
+{
+	return join(buf, n, '|', (const char *[]){name, region, NULL});
+}
+
+/*
+ * Finds the department `name` that supervises a unit in `region`: one of
+ * that name registered in the unit's county, city or province (a
+ * department supervises the units below it; two cities may each have a
+ * "市网信办").  Creates it in the unit's region when there is none.
+ */
 static enum sw_err dept_id(struct sw__imp *imp, const char *name, const char *region, int c,
 			   int64_t *id)
 {
 	const struct sw_entity *ent = sw_entity_get(SW_ENT_DEPT);
-	char key[1024];
+	char key[KEY_MAX], up[8];
 	struct sw_rec d;
 	enum sw_err rc;
 
-	snprintf(key, sizeof key, "name:%s", name);
-	if (sw_strmap_get(&imp->depts, key, id))
-		return SW_OK;
 	if (!region) {
-		sw__imp_err(imp, c, "department '%s' is new and the row has no region to create it in",
-			    name);
+		sw__imp_err(imp, c, "department '%s' needs the unit's region (行政区划代码)", name);
 		return SW_EINVAL;
+	}
+	if (sw_strmap_get(&imp->depts, dept_key(key, sizeof key, name, region), id))
+		return SW_OK;
+	for (int keep = 4; keep >= 2; keep -= 2) {
+		snprintf(up, sizeof up, "%.*s%.*s", keep, region, 6 - keep, "0000");
+		if (sw_strmap_get(&imp->depts, dept_key(key, sizeof key, name, up), id))
+			return SW_OK;
 	}
 	sw_rec_init(&d, ent);
 	if (!(rc = sw_rec_set(&d, sw_field_index(SW_ENT_DEPT, "name"), name)) &&
@@ -174,14 +203,14 @@ static enum sw_err dept_id(struct sw__imp *imp, const char *name, const char *re
 		rc = add(imp, &d, c, SW_COL_UNIT_DEPT);
 	*id = d.id;
 	sw_rec_cleanup(&d);
-	return rc ? rc : sw_strmap_put(&imp->depts, key, *id);
+	return rc ? rc : sw_strmap_put(&imp->depts, dept_key(key, sizeof key, name, region), *id);
 }
 
 /* Remembers unit id under its name; a name two units share maps to -1 so
  * that naming it alone is refused as ambiguous. */
 static enum sw_err remember_unit_name(struct sw__imp *imp, const char *name, int64_t id)
 {
-	char key[1024];
+	char key[KEY_MAX];
 	int64_t old;
 
 	snprintf(key, sizeof key, "name:%s", name);
@@ -200,7 +229,7 @@ static enum sw_err verify_unit(struct sw__imp *imp, const char *key, int64_t id,
 	int64_t seen;
 	const char *was;
 
-	char pair[1536];
+	char pair[KEY_MAX];
 
 	/* A code already seen with this very name needs no second look. */
 	join(pair, sizeof pair, '|', (const char *[]){key, name, NULL});
@@ -209,7 +238,7 @@ static enum sw_err verify_unit(struct sw__imp *imp, const char *key, int64_t id,
 	if (sw_store_get(imp->st, ent, id, &old, NULL) == SW_OK) {
 		was = sw_rec_get(&old, sw_field_index(SW_ENT_UNIT, "name"));
 		if (was && strcmp(was, name) != 0) {
-			sw__imp_err(imp, col_of(imp, SW_COL_UNIT, -1),
+			sw__imp_err(imp, unit_name_col(imp),
 				    "credit code %s is registered to unit '%s'", key + 5, was);
 			sw_rec_cleanup(&old);
 			return SW_EINVAL;
@@ -227,16 +256,16 @@ static enum sw_err unit_id(struct sw__imp *imp, struct sw_rec *u, int64_t *id)
 {
 	const char *name = sw_rec_get(u, sw_field_index(SW_ENT_UNIT, "name"));
 	const char *code = sw_rec_get(u, sw_field_index(SW_ENT_UNIT, "credit_code"));
-	char key[1024];
+	char key[KEY_MAX];
 
 	if (!name) {
-		sw__imp_err(imp, col_of(imp, SW_COL_UNIT, -1), "the sponsor unit (主办单位) is required");
+		sw__imp_err(imp, unit_name_col(imp), "the sponsor unit (主办单位) is required");
 		return SW_EINVAL;
 	}
 	join(key, sizeof key, 0, (const char *[]){code ? "code:" : "name:", code ? code : name, NULL});
 	if (sw_strmap_get(&imp->units, key, id)) {
 		if (*id < 0) {
-			sw__imp_err(imp, col_of(imp, SW_COL_UNIT, -1),
+			sw__imp_err(imp, unit_name_col(imp),
 				    "several units are called '%s'; add the credit code", name);
 			return SW_EINVAL;
 		}
@@ -267,7 +296,21 @@ static enum sw_err group_id(struct sw__imp *imp, const char *name, int c, int64_
 	return rc ? rc : sw_strmap_put(&imp->groups, name, *id);
 }
 
-/* Creates (or reuses, within this import) the person of role r named in
+/* Key of a person: unit, role, name and phone (canonical), so the same
+ * person named on many rows, or in a later file, is one row. */
+static const char *person_key(char *buf, size_t n, int64_t unit, const char *role,
+			      const struct sw_rec *p)
+{
+	const char *name = sw_rec_get(p, sw_field_index(SW_ENT_PERSON, "name"));
+	const char *phone = sw_rec_get(p, sw_field_index(SW_ENT_PERSON, "phone"));
+	char uid[24];
+
+	snprintf(uid, sizeof uid, "%" PRId64, unit);
+	return join(buf, n, '|',
+		    (const char *[]){uid, role, name ? name : "", phone ? phone : "", NULL});
+}
+
+/* Creates (or reuses) the person of role r named in
  * the row and makes them responsible for site_id. */
 static void site_person(struct sw__imp *imp, const char **v, size_t n, int r, int64_t unit,
 			int64_t site_id)
@@ -275,7 +318,8 @@ static void site_person(struct sw__imp *imp, const char **v, size_t n, int r, in
 	const struct sw_entity *ent = sw_entity_get(SW_ENT_PERSON);
 	int cn = col_of(imp, SW_COL_PNAME, r), cp = col_of(imp, SW_COL_PPHONE, r);
 	int ce = col_of(imp, SW_COL_PEMAIL, r);
-	char name[256], phone[256], email[256], key[900];
+	char name[SW_REG_TEXT_MAX + 1], phone[SW_REG_TEXT_MAX + 1], email[SW_REG_TEXT_MAX + 1];
+	char key[KEY_MAX];
 	const char *role = sw_person_roles[r].key;
 	struct sw_errbuf eb;
 	struct sw_rec p;
@@ -302,15 +346,7 @@ static void site_person(struct sw__imp *imp, const char **v, size_t n, int r, in
 		fail(imp, ce, SW_COL_PEMAIL, rc, &eb);
 		goto out;
 	}
-	{
-		char uid[24];
-		const char *pv = sw_rec_get(&p, sw_field_index(SW_ENT_PERSON, "phone"));
-
-		snprintf(uid, sizeof uid, "%" PRId64, unit);
-		join(key, sizeof key, '|',
-		     (const char *[]){uid, role, sw_rec_get(&p, sw_field_index(SW_ENT_PERSON, "name")),
-				      pv ? pv : "", NULL});
-	}
+	person_key(key, sizeof key, unit, role, &p);
 	if (!sw_strmap_get(&imp->persons, key, &id)) {
 		if (sw_rec_set(&p, sw_field_index(SW_ENT_PERSON, "role"), role) ||
 		    sw_rec_set_int(&p, sw_field_index(SW_ENT_PERSON, "unit"), unit) ||
@@ -434,7 +470,7 @@ static int preload_unit(void *arg, const struct sw_rec *r)
 	struct sw__imp *imp = arg;
 	const char *code = sw_rec_get(r, sw_field_index(SW_ENT_UNIT, "credit_code"));
 	const char *name = sw_rec_get(r, sw_field_index(SW_ENT_UNIT, "name"));
-	char key[1024];
+	char key[KEY_MAX];
 
 	if (code) {
 		snprintf(key, sizeof key, "code:%s", code);
@@ -444,18 +480,28 @@ static int preload_unit(void *arg, const struct sw_rec *r)
 	return name && remember_unit_name(imp, name, r->id) ? 1 : 0;
 }
 
-/* Loads one existing department (the first of a name wins) or group. */
+/* Loads one existing department under its name and region. */
 static int preload_dept(void *arg, const struct sw_rec *r)
 {
 	struct sw__imp *imp = arg;
 	const char *name = sw_rec_get(r, sw_field_index(SW_ENT_DEPT, "name"));
-	char key[1024];
-	int64_t old;
+	const char *region = sw_rec_get(r, sw_field_index(SW_ENT_DEPT, "region"));
+	char key[KEY_MAX];
 
-	snprintf(key, sizeof key, "name:%s", name ? name : "");
-	if (sw_strmap_get(&imp->depts, key, &old))
-		return 0;
+	dept_key(key, sizeof key, name ? name : "", region ? region : "");
 	return sw_strmap_put(&imp->depts, key, r->id) ? 1 : 0;
+}
+
+/* Loads one existing person under its person_key. */
+static int preload_person(void *arg, const struct sw_rec *r)
+{
+	struct sw__imp *imp = arg;
+	const char *role = sw_rec_get(r, sw_field_index(SW_ENT_PERSON, "role"));
+	int64_t unit = sw_rec_get_int(r, sw_field_index(SW_ENT_PERSON, "unit"), 0);
+	char key[KEY_MAX];
+
+	person_key(key, sizeof key, unit, role ? role : "", r);
+	return sw_strmap_put(&imp->persons, key, r->id) ? 1 : 0;
 }
 
 static int preload_group(void *arg, const struct sw_rec *r)
@@ -467,7 +513,7 @@ static int preload_group(void *arg, const struct sw_rec *r)
 }
 
 /*
- * Reads the units, departments and groups the register already holds into
+ * Reads the units, departments, groups and persons the register holds into
  * the maps (one query each instead of one per row).  Holding them costs
  * some memory per unit; a register has units in the hundreds of thousands
  * at most.
@@ -480,7 +526,8 @@ static enum sw_err preload(struct sw__imp *imp, struct sw_errbuf *eb)
 		return SW_OK;
 	if ((rc = sw_store_list(imp->st, sw_entity_get(SW_ENT_UNIT), NULL, preload_unit, imp, eb)) ||
 	    (rc = sw_store_list(imp->st, sw_entity_get(SW_ENT_DEPT), NULL, preload_dept, imp, eb)) ||
-	    (rc = sw_store_list(imp->st, sw_entity_get(SW_ENT_GROUP), NULL, preload_group, imp, eb)))
+	    (rc = sw_store_list(imp->st, sw_entity_get(SW_ENT_GROUP), NULL, preload_group, imp, eb)) ||
+	    (rc = sw_store_list(imp->st, sw_entity_get(SW_ENT_PERSON), NULL, preload_person, imp, eb)))
 		return rc;
 	return SW_OK;
 }
@@ -504,9 +551,14 @@ static enum sw_err run(struct sw__imp *imp, const char *text, size_t len, struct
 	if ((rc = sw__imp_header(imp, v, n)) || (rc = preload(imp, eb)))
 		goto out;
 	while ((rc = sw_csv_next(&csv, &v, &n, eb)) == SW_OK) {
+		/* Blank rows are skipped but counted, so row N stays spreadsheet
+		 * row N+1 for the person fixing the file. */
+		imp->row++;
 		if (blank(v, n))
 			continue;
-		imp->row++;
+		/* Undo the apostrophe an export puts before formula-like cells. */
+		for (size_t i = 0; i < n; i++)
+			v[i] = sw_csv_undefuse(v[i]);
 		imp->line = sw_csv_record_line(&csv);
 		imp->stats->rows++;
 		if ((rc = one_row(imp, v, n, eb)))

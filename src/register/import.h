@@ -7,8 +7,9 @@
  * every rejected value is reported with its row and column, and when
  * anything is rejected nothing at all is written.
  *
- * Rows are numbered from 1 for the first record after the header (so row N
- * is spreadsheet row N+1); the physical line is reported as well.
+ * Rows are numbered from 1 for the first record after the header, blank
+ * rows included (so row N is spreadsheet row N+1); the physical line is
+ * reported as well, since a quoted cell may span lines.
  */
 #ifndef SW_REGISTER_IMPORT_H
 #define SW_REGISTER_IMPORT_H

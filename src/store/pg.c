@@ -297,9 +297,10 @@ static enum sw_err pg_prepare(void *vdb, const char *sql, struct sw_stmt **out,
 	int n;
 
 	*out = NULL;
+	if (s)
+		s->db = db;
 	if (!s || !pgsql)
 		goto fail;
-	s->db = db;
 	if (rewrite(sql, pgsql, &n)) {
 		rc = sw_errf(eb, SW_ESTORE, "unnumbered parameter in SQL: %s", sql);
 		goto fail;

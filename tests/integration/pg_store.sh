@@ -70,7 +70,7 @@ done
 [ -n "$started" ] || { cat "$PGT/server.log"; fail "PostgreSQL did not start"; }
 
 PG="postgresql://postgres@127.0.0.1:$PORT"
-for db in swtest swcli swmig; do
+for db in swtest swcli swmig swrace; do
 	"$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$db" || fail "createdb $db"
 done
 
@@ -106,6 +106,24 @@ run 0 "$SW" --db lite.db import good.csv
 run 0 "$SW" --db lite.db export -o lite.csv
 cmp -s lite.csv pg.csv || fail "exports of SQLite and PostgreSQL differ"
 
+# Search is case-insensitive for ASCII on both backends, as SQLite's LIKE.
+for q in EDU.CN edu.cn 政府; do
+	a=$("$SW" --db lite.db site list --search "$q" --json | jq length)
+	b=$("$SW" --db "$PG/swcli" site list --search "$q" --json | jq length)
+	eq "$b" "$a" "sites found by '$q' on PostgreSQL"
+done
+
+# Several processes opening a new database at once: one migrates, the
+# others wait for it (an advisory lock) and find the schema done.
+pids=()
+for i in 1 2 3 4; do
+	"$SW" --db "$PG/swrace" region list --json >"race$i.json" 2>"race$i.err" & pids+=($!)
+done
+for i in 1 2 3 4; do
+	wait "${pids[$((i - 1))]}" || { cat "race$i.err"; fail "concurrent first open $i"; }
+	eq "$(jq length "race$i.json")" 34 "provinces seen by concurrent open $i"
+done
+
 # Moving up: SQLite -> PostgreSQL keeps every row, id and timestamp.  A
 # department whose parent has a larger id needs references checked at
 # commit; a site and the global scope get policies.
@@ -131,4 +149,10 @@ run 0 "$SW" --db "$PG/swmig" unit add --name 新单位 --type other --region 110
 eq "$(jq -r .id out)" "$(($(jq 'map(.id) | max' a.json) + 1))" "id of a unit added after migrate"
 run 1 "$SW" migrate --from lite.db --to "$PG/swmig"
 has err "not empty"
+# And back down: PostgreSQL -> a new SQLite file lists the same.
+run 0 "$SW" migrate --from "$PG/swmig" --to back.db
+has out "copied the register from postgresql to sqlite"
+"$SW" --db back.db site list --json >a.json
+"$SW" --db "$PG/swmig" site list --json >b.json
+cmp -s a.json b.json || fail "site list differs after migrating back to SQLite"
 echo "pg_store: all checks passed on PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')"

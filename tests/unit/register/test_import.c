@@ -765,6 +765,29 @@ static size_t link_named(struct sw_store *st, const struct links *l, const char 
 	return 0;
 }
 
+/* Errors about the unit are reported on the unit's name column, wherever
+ * the other unit columns stand in the header.  (The importer picks the
+ * first column that feeds the unit, here the credit code.) */
+static void test_unit_errors_name_the_unit_column(void **state)
+{
+	struct sw_store *st = *state;
+	struct sw_import_stats stats;
+	struct errs x;
+	char csv[2048];
+
+	snprintf(csv, sizeof csv,
+		 "统一社会信用代码,单位类型,网站名称,首页地址,主办单位,行政区划代码\r\n"
+		 "%s,党政机关,甲,http://a.gov.cn/,单位甲,110000\r\n"
+		 "%s,党政机关,乙,http://b.gov.cn/,,110000\r\n"
+		 "%s,党政机关,丙,http://c.gov.cn/,单位丙,110000\r\n",
+		 code1, code2, code1);
+	assert_int_equal(import(st, csv, SW_IMPORT_AUTO, 0, &stats, &x), SW_EINVAL);
+	has_err(&x, 0, 2, "主办单位", NULL);
+	has_err(&x, 1, 3, "主办单位", "单位甲");
+	assert_int_equal(x.n, 2);
+	assert_empty(st);
+}
+
 static void test_persons_linked(void **state)
 {
 	struct sw_store *st = *state;
@@ -814,6 +837,44 @@ static void test_persons_linked(void **state)
 	assert_int_equal(l.n, 1);
 	assert_true(l.person[0] != zhang);
 	sw_rec_cleanup(&s);
+}
+
+/* A person already in the register (same unit, role, name and phone) is
+ * linked again, not added twice: import.c says the persons a row names are
+ * looked up and created only when new.  Fails while persons are only
+ * remembered within one import. */
+static void test_person_reused_across_imports(void **state)
+{
+	struct sw_store *st = *state;
+	struct sw_import_stats stats;
+	struct links l1, l2;
+	struct sw_rec a, b;
+	char csv[2048];
+
+	snprintf(csv, sizeof csv,
+		 "网站名称,首页地址,主办单位,单位类型,统一社会信用代码,行政区划代码,安全责任人,"
+		 "安全责任人电话\r\n"
+		 "甲,http://a.gov.cn/,单位甲,党政机关,%s,110000,张三,13800138000\r\n",
+		 code1);
+	import_ok(st, csv, SW_IMPORT_AUTO, &stats);
+	snprintf(csv, sizeof csv,
+		 "网站名称,首页地址,主办单位,单位类型,统一社会信用代码,行政区划代码,安全责任人,"
+		 "安全责任人电话\r\n"
+		 "乙,http://b.gov.cn/,单位甲,党政机关,%s,110000,张三,13800138000\r\n",
+		 code1);
+	import_ok(st, csv, SW_IMPORT_AUTO, &stats);
+	assert_int_equal(count(st, SW_ENT_UNIT), 1);
+	site_by_url(st, "a.gov.cn", &a);
+	site_by_url(st, "b.gov.cn", &b);
+	links_of(st, a.id, 0, &l1);
+	links_of(st, b.id, 0, &l2);
+	assert_int_equal(l1.n, 1);
+	assert_int_equal(l2.n, 1);
+	sw_rec_cleanup(&a);
+	sw_rec_cleanup(&b);
+	assert_int_equal(stats.added[SW_ENT_PERSON], 0);
+	assert_int_equal(count(st, SW_ENT_PERSON), 1);
+	assert_true(l1.person[0] == l2.person[0]);
 }
 
 /* Contact details without the person's name are an error on the detail. */
@@ -1028,6 +1089,38 @@ static void test_quoted_values(void **state)
 	assert_int_equal(count(st, SW_ENT_SITE), 2);
 }
 
+static void test_import_file(void **state)
+{
+	struct sw_store *st = *state;
+	struct sw_import_stats stats;
+	const char *tmp = getenv("TMPDIR");
+	char path[4096], csv[4096];
+	struct sw_errbuf eb;
+	struct errs x;
+	FILE *f;
+
+	site_register(csv, sizeof csv);
+	snprintf(path, sizeof path, "%s/sw-import-%ld.csv", tmp && *tmp ? tmp : "/tmp",
+		 (long)getpid());
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(csv, 1, strlen(csv), f), strlen(csv));
+	assert_int_equal(fclose(f), 0);
+	memset(&x, 0, sizeof x);
+	sw_errbuf_clear(&eb);
+	assert_int_equal(sw_import_file(st, path, SW_IMPORT_AUTO, 0, &stats, on_err, &x, &eb), SW_OK);
+	assert_int_equal(stats.added[SW_ENT_SITE], 4);
+	check_site_register(st);
+	unlink(path);
+	/* Missing file, a directory. */
+	sw_errbuf_clear(&eb);
+	assert_int_equal(sw_import_file(st, path, SW_IMPORT_AUTO, 0, &stats, on_err, &x, &eb), SW_EIO);
+	assert_non_null(strstr(eb.msg, path));
+	sw_errbuf_clear(&eb);
+	assert_int_equal(sw_import_file(st, tmp && *tmp ? tmp : "/tmp", SW_IMPORT_AUTO, 0, &stats,
+					on_err, &x, &eb), SW_EIO);
+	assert_int_equal(count(st, SW_ENT_SITE), 4);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1054,13 +1147,16 @@ int main(void)
 		T(test_credit_code_with_other_name_existing),
 		T(test_credit_code_with_other_name_same_file),
 		T(test_blank_unit_cell_reported),
+		T(test_unit_errors_name_the_unit_column),
 		T(test_persons_linked),
+		T(test_person_reused_across_imports),
 		T(test_person_details_without_name),
 		T(test_departments_and_groups_once),
 		T(test_regions),
 		T(test_units),
 		T(test_persons_with_sites),
 		T(test_quoted_values),
+		T(test_import_file),
 	};
 #undef T
 

@@ -567,6 +567,7 @@ static void test_add_duplicate_url(void **state)
 			 SW_EEXIST);
 	assert_string_equal(eb.field, "url");
 	names_row(eb.msg, "site", first);
+	assert_non_null(strstr(eb.msg, "甲网站")); /* and by name */
 	assert_non_null(strstr(eb.msg, "http://www.a.gov.cn/"));
 	assert_int_equal(count(st, SW_ENT_SITE), 1);
 }
@@ -584,6 +585,7 @@ static void test_add_domain_clash(void **state)
 	assert_string_equal(eb.field, "domains");
 	assert_non_null(strstr(eb.msg, "old.a.gov.cn"));
 	names_row(eb.msg, "site", a);
+	assert_non_null(strstr(eb.msg, "甲网站"));
 	/* A URL whose host site A holds as another domain: the URL is at fault. */
 	assert_int_equal(try_site(st, "丙网站", "https://a.gov.cn/portal", unit, NULL, &id, &eb),
 			 SW_EEXIST);
