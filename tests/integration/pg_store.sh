@@ -74,8 +74,9 @@ for db in swtest swcli swmig swrace; do
 	"$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$db" || fail "createdb $db"
 done
 
-# The store's unit tests, every one on a fresh schema of swtest.
-for t in "$SW_BIN"/unit_store_test_*; do
+# The unit tests of the store and of everything that stores (register
+# rules, import, export), every test on a fresh schema of swtest.
+for t in "$SW_BIN"/unit_store_test_* "$SW_BIN"/unit_register_test_*; do
 	[ -x "$t" ] || continue
 	SW_TEST_STORE_URL="$PG/swtest" "$t" || fail "$(basename "$t") on PostgreSQL"
 done
