@@ -91,7 +91,12 @@ static enum sw_err add_sheet(lxw_workbook *wb, lxw_format *head, const char *nam
 enum sw_err sw_export_xlsx(struct sw_store *st, const char *path, const struct sw_filter *f,
 			   int english, struct sw_errbuf *eb)
 {
-	lxw_workbook *wb = workbook_new(path);
+	/* Constant memory: rows go to disk as they are written (inline strings,
+	 * no shared-string table), so 100,000 sites neither hold the whole
+	 * register in memory nor take minutes. */
+	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL,
+				    .use_zip64 = LXW_TRUE};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
 	lxw_format *head;
 	lxw_error err;
 	enum sw_err rc;

@@ -540,9 +540,11 @@ static void test_xlsx(void **state)
 	assert_non_null(strstr(out, "name=\"主办单位\""));
 	assert_non_null(strstr(out, "name=\"责任人\""));
 	free(out);
-	/* Cells are strings: the shared strings hold the credit code and names. */
-	snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/sharedStrings.xml", path);
+	/* Cells are inline strings (constant-memory mode): the sites sheet holds
+	 * the credit code and phone as text, never as numbers. */
+	snprintf(cmd, sizeof cmd, "unzip -p '%s' xl/worksheets/sheet1.xml", path);
 	assert_non_null(out = run(cmd));
+	assert_non_null(strstr(out, "t=\"inlineStr\""));
 	assert_non_null(strstr(out, code1));
 	assert_non_null(strstr(out, "首都之窗"));
 	assert_non_null(strstr(out, "13800138000"));
