@@ -95,26 +95,39 @@ static void fail(struct sw__imp *imp, int c, enum sw__col_target t, enum sw_err 
 	sw__imp_err(imp, c, "%s", sw_errbuf_empty(eb) ? sw_strerror(rc) : eb->msg);
 }
 
-/* Applies every column of target t to rec; errors are reported per column
- * and the count of failures returned. */
+/* Lists the columns of target t in field order into out (see apply_cols). */
+static size_t order_cols(const struct sw__imp *imp, enum sw__col_target t, size_t nfields,
+			 int *out)
+{
+	size_t n = 0;
+
+	for (size_t f = 0; f < nfields; f++)
+		for (size_t c = 0; c < imp->ncols; c++)
+			if (imp->cols[c].t == t && imp->cols[c].field == (int)f)
+				out[n++] = (int)c;
+	return n;
+}
+
+/* Applies the columns of target t (listed in cols[0..ncols) in field
+ * order) to rec; errors are reported per column and counted. */
 static int apply_cols(struct sw__imp *imp, struct sw_rec *rec, enum sw__col_target t,
-		      const char **v, size_t n)
+		      const int *cols, size_t ncols, const char **v, size_t n)
 {
 	struct sw_errbuf eb;
 	enum sw_err rc;
 	int bad = 0;
 
-	/* Field order, not column order: see sw_reg_apply on derived fields. */
-	for (size_t f = 0; f < rec->ent->nfields; f++)
-		for (size_t c = 0; c < imp->ncols && c < n; c++) {
-			if (imp->cols[c].t != t || imp->cols[c].field != (int)f)
-				continue;
-			sw_errbuf_clear(&eb);
-			if ((rc = sw_reg_apply(imp->st, rec, (int)f, v[c], &eb))) {
-				fail(imp, (int)c, t, rc, &eb);
-				bad++;
-			}
+	for (size_t i = 0; i < ncols; i++) {
+		int c = cols[i];
+
+		if ((size_t)c >= n)
+			continue; /* a short row: the missing cells are empty */
+		sw_errbuf_clear(&eb);
+		if ((rc = sw_reg_apply(imp->st, rec, imp->cols[c].field, v[c], &eb))) {
+			fail(imp, c, t, rc, &eb);
+			bad++;
 		}
+	}
 	return bad;
 }
 
@@ -372,8 +385,8 @@ static void site_row(struct sw__imp *imp, const char **v, size_t n)
 
 	sw_rec_init(&u, sw_entity_get(SW_ENT_UNIT));
 	sw_rec_init(&s, imp->ent);
-	bad = apply_cols(imp, &u, SW_COL_UNIT, v, n);
-	bad += apply_cols(imp, &s, SW_COL_MAIN, v, n);
+	bad = apply_cols(imp, &u, SW_COL_UNIT, imp->unit_cols, imp->nunit, v, n);
+	bad += apply_cols(imp, &s, SW_COL_MAIN, imp->main_cols, imp->nmain, v, n);
 	val(v, n, dept_col, dept, sizeof dept);
 	val(v, n, group_col, group, sizeof group);
 	if (bad)
@@ -425,7 +438,8 @@ static void plain_row(struct sw__imp *imp, const char **v, size_t n)
 	struct sw_rec r;
 
 	sw_rec_init(&r, imp->ent);
-	if (!apply_cols(imp, &r, SW_COL_MAIN, v, n) && !add(imp, &r, -1, SW_COL_MAIN) &&
+	if (!apply_cols(imp, &r, SW_COL_MAIN, imp->main_cols, imp->nmain, v, n) &&
+	    !add(imp, &r, -1, SW_COL_MAIN) &&
 	    *val(v, n, sites_col, sites, sizeof sites))
 		person_sites(imp, &r, sites, sites_col);
 	sw_rec_cleanup(&r);
@@ -550,6 +564,8 @@ static enum sw_err run(struct sw__imp *imp, const char *text, size_t len, struct
 	imp->line = sw_csv_record_line(&csv);
 	if ((rc = sw__imp_header(imp, v, n)) || (rc = preload(imp, eb)))
 		goto out;
+	imp->nmain = order_cols(imp, SW_COL_MAIN, imp->ent->nfields, imp->main_cols);
+	imp->nunit = order_cols(imp, SW_COL_UNIT, sw_entity_get(SW_ENT_UNIT)->nfields, imp->unit_cols);
 	while ((rc = sw_csv_next(&csv, &v, &n, eb)) == SW_OK) {
 		/* Blank rows are skipped but counted, so row N stays spreadsheet
 		 * row N+1 for the person fixing the file. */

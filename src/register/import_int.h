@@ -36,6 +36,10 @@ struct sw__imp {
 	const struct sw_entity *ent;  /* the imported entity */
 	struct sw__col cols[SW_CSV_FIELDS_MAX];
 	size_t ncols;
+	/* Columns feeding the imported entity and the unit, in field order
+	 * (sw_reg_apply wants fields applied in table order). */
+	int main_cols[SW_CSV_FIELDS_MAX], unit_cols[SW_CSV_FIELDS_MAX];
+	size_t nmain, nunit;
 	/* What the register holds or this import created, loaded once at the
 	 * start so rows need no look-up queries: units by "code:<credit code>"
 	 * and "name:<name>" (-1: several units have that name), departments by
