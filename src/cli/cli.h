@@ -25,7 +25,6 @@ struct sw_cli {
 struct sw_cmd {
 	const char *name;
 	int (*fn)(struct sw_cli *cli, int argc, char **argv);
-	const char *usage;
 	const char *summary;
 };
 

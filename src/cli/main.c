@@ -13,24 +13,16 @@
 
 static const struct sw_cmd cmds[] = {
 	/* Sorted by name: looked up with bsearch. */
-	{"dept", sw_cmd_entity, "dept add|list|show|edit|remove ...",
-	 "supervising departments (主管/监管部门)"},
-	{"export", sw_cmd_export, "export [--format csv|xlsx] [-o FILE] [filters]",
-	 "export the site register as CSV (UTF-8 with BOM) or XLSX"},
-	{"group", sw_cmd_entity, "group add|list|show|edit|remove ...", "website groups (网站群)"},
-	{"import", sw_cmd_import, "import [--kind sites|units|persons|regions|depts] [--dry-run] FILE.csv",
-	 "import a register from CSV (UTF-8, UTF-8 BOM or GBK), all or nothing"},
-	{"migrate", sw_cmd_migrate, "migrate --from SOURCE --to TARGET",
-	 "copy the whole register to another store (SQLite file -> PostgreSQL)"},
-	{"person", sw_cmd_entity, "person add|list|show|edit|remove ...",
-	 "responsible persons (责任人)"},
-	{"policy", sw_cmd_policy, "policy show|set|unset [--group G|--site S] [KEY=VALUE ...]",
-	 "monitoring policy, inherited global -> group -> site"},
-	{"region", sw_cmd_entity, "region add|list|show|edit|remove ...",
-	 "GB/T 2260 regions (行政区划)"},
-	{"site", sw_cmd_entity, "site add|list|show|edit|remove ...", "websites (网站)"},
-	{"unit", sw_cmd_entity, "unit add|list|show|edit|remove ...",
-	 "sponsoring units (主办单位)"},
+	{"dept", sw_cmd_entity, "supervising departments (主管/监管部门)"},
+	{"export", sw_cmd_export, "export the site register as CSV (UTF-8 with BOM) or XLSX"},
+	{"group", sw_cmd_entity, "website groups (网站群)"},
+	{"import", sw_cmd_import, "import a register from CSV (UTF-8, UTF-8 BOM or GBK), all or nothing"},
+	{"migrate", sw_cmd_migrate, "copy the whole register to another store (SQLite file -> PostgreSQL)"},
+	{"person", sw_cmd_entity, "responsible persons (责任人)"},
+	{"policy", sw_cmd_policy, "monitoring policy, inherited global -> group -> site"},
+	{"region", sw_cmd_entity, "GB/T 2260 regions (行政区划)"},
+	{"site", sw_cmd_entity, "websites (网站)"},
+	{"unit", sw_cmd_entity, "sponsoring units (主办单位)"},
 };
 
 #define NCMDS (sizeof cmds / sizeof cmds[0])
@@ -43,7 +35,7 @@ static int cmd_cmp(const void *key, const void *elem)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: sitewarden [--db PATH] COMMAND [ARGS]\n"
+		"usage: sitewarden [--db DB] COMMAND [ARGS]\n"
 		"\n"
 		"Website security supervision platform: register, monitoring and response\n"
 		"for party/government, public-institution and SOE websites.\n"
@@ -154,6 +146,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return SW_EXIT_USAGE;
 	}
+	for (size_t i = 1; i < NCMDS; i++)
+		if (strcmp(cmds[i - 1].name, cmds[i].name) >= 0)
+			sw_fatal("command table not sorted at %s", cmds[i].name);
 	cmd = bsearch(argv[optind], cmds, NCMDS, sizeof cmds[0], cmd_cmp);
 	if (!cmd)
 		return sw_cli_usage("", "unknown command '%s'", argv[optind]);
