@@ -8,6 +8,8 @@
 #define SW_PROBE_FETCH_INT_H
 
 #include <curl/curl.h>
+#include <libpsl.h>
+#include <signal.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -16,6 +18,7 @@
 #define SW_FETCH_UA "sitewarden/0.1.0 (website security supervision)"
 
 struct sw__host;
+struct sw__job;
 struct sw_fetcher;
 
 /* One fetch from add to delivery.  The easy handle is made when the fetch
@@ -30,11 +33,60 @@ struct sw__job {
 	char *origin_domain;       /* registrable domain of hop 0 (or its host) */
 	char *bare;                /* current hop's host without IPv6 brackets */
 	int64_t start_us;          /* monotonic, when hop 0 started; 0 before */
-	int64_t raw_cap_hit;       /* 1 when the wire cap aborted the transfer */
+	int raw_cap_hit;           /* the wire cap aborted the transfer */
 	size_t body_cap;           /* bytes allocated for r->body */
-	int new_response;          /* a status line arrived; TLS facts not yet taken */
+	size_t hdr_cap;            /* bytes allocated for r->headers */
+	int tls_taken;             /* this hop's TLS facts are recorded */
+	int oom;                   /* a callback ran out of memory */
 	char errbuf[CURL_ERROR_SIZE];
 };
+
+/* A host name's queue and in-flight count (fetch_queue.c). */
+struct sw__host {
+	struct sw__host *hnext;      /* hash chain */
+	struct sw__host *rnext;      /* ready list */
+	int in_ready;
+	size_t active;
+	struct sw__job *qhead, *qtail;
+	uint64_t hash;
+	char name[];
+};
+
+/* The engine (fetch.c); shared so fetch_queue.c can keep its lists. */
+struct sw_fetcher {
+	struct sw_fetch_opts o;
+	char *user_agent;
+	struct curl_slist *resolve, *reqheaders;
+	X509_STORE *store;
+	psl_ctx_t *psl_own;           /* freed with the fetcher; NULL when built in */
+	const psl_ctx_t *psl;
+	CURLM *multi;
+	struct sw__host **htab;
+	size_t hcap, hcount;
+	struct sw__host *rhead, *rtail;
+	struct sw__job *fhead, *ftail; /* fetches that failed before a transfer */
+	struct sw__job *active;        /* in flight, doubly linked */
+	sw_fetch_done_fn done;
+	void *arg;
+	volatile sig_atomic_t stop;
+	struct sw_fetch_stats st;
+};
+
+/* --- fetch_queue.c --- */
+
+/* The host record for name: NULL when none / out of memory (get creates). */
+struct sw__host *sw__host_find(const struct sw_fetcher *f, const char *name);
+struct sw__host *sw__host_get(struct sw_fetcher *f, const char *name);
+
+/* Frees p when nothing refers to it (no transfer, no queue, not ready). */
+void sw__host_release(struct sw_fetcher *f, struct sw__host *p);
+
+/* Puts p in the ready list (front or back) if it has waiting fetches and a
+ * free slot and is not there yet. */
+void sw__ready_push(struct sw_fetcher *f, struct sw__host *p, int front);
+
+/* Queues j on p (front for a redirect hop) and makes p ready. */
+void sw__host_enqueue(struct sw_fetcher *f, struct sw__host *p, struct sw__job *j, int front);
 
 /* --- fetch_result.c --- */
 
@@ -100,7 +152,7 @@ X509_STORE *sw__tls_store_new(const char *ca_file, struct sw_errbuf *eb);
  * BOM, else a <meta> in the first 4 KiB of the body. */
 void sw__charset_detect(struct sw_fetch_result *r);
 
-/* --- domain helpers (fetch.c) --- */
+/* --- URL facts (fetch_queue.c) --- */
 
 /* Parses url: its normal form in *norm, its host in lower case in *host
  * (IPv6 in brackets) and without brackets in *bare, all newly allocated

@@ -121,6 +121,7 @@ void sw__result_reset_response(struct sw_fetch_result *r, struct sw__job *j)
 	free(r->headers);
 	r->headers = NULL;
 	r->headers_len = 0;
+	j->hdr_cap = 0;
 	free(r->content_type);
 	r->content_type = NULL;
 	r->body_len = 0;
