@@ -67,6 +67,7 @@ size_t sw_cli_width(const char *s);
 void sw_cli_pad(FILE *f, const char *s, size_t w, int cut);
 
 /* Subcommands. */
+int sw_cmd_check(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_entity(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_import(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_export(struct sw_cli *cli, int argc, char **argv);

@@ -1,0 +1,298 @@
+/*
+ * cmd_check.c - `sitewarden check URL... | --from FILE`: a one-off look at
+ * sites from outside, printing what the prober's own checks find.  It is
+ * also the pre-launch gate (上线前安全检测): the exit status is 1 when any
+ * finding is high or critical.
+ *
+ * The checks use the built-in policy (no database is opened); page content
+ * analysis comes with the analyzers.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "model/validate.h"
+#include "probe/checks.h"
+
+#define RESOLVE_MAX 64
+
+static struct sw_fetcher *running; /* for the signal handler */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	if (running)
+		sw_fetcher_stop(running);
+}
+
+static int check_help(FILE *f)
+{
+	fprintf(f,
+		"usage: sitewarden check [--json] [--concurrency N] [--resolve HOST:PORT:ADDR]...\n"
+		"                        [--ca-file PEM] [--from FILE] [URL ...]\n"
+		"\nFetches each home page once and reports availability, TLS, DNS and redirect\n"
+		"findings under the built-in policy (see `sitewarden policy show`).  Exit status\n"
+		"1 when any finding is high or critical: the pre-launch gate.\n"
+		"  --from FILE        URLs one per line ('-' for standard input; # comments)\n"
+		"  --concurrency N    fetches in flight at once (default 256)\n"
+		"  --resolve H:P:A    connect to address A for host H and port P (as curl)\n"
+		"  --ca-file PEM      trust these CAs for the verdict instead of the system's\n"
+		"  --json             one JSON array of results on standard output\n");
+	return SW_EXIT_OK;
+}
+
+/* URLs to check, canonicalised; owned. */
+struct urls {
+	char **v;
+	size_t n, cap;
+};
+
+/* Validates and appends one URL; prints and returns 2 when it is bad. */
+static int urls_add(struct urls *u, const char *in, const char *where)
+{
+	char url[SW_URL_MAX], host[SW_DOMAIN_MAX];
+	struct sw_errbuf eb;
+
+	sw_errbuf_clear(&eb);
+	if (sw_valid_url(in, url, sizeof url, host, sizeof host, NULL, &eb))
+		return sw_cli_usage("check", "%s'%s': %s", where, in, eb.msg);
+	if (u->n == u->cap) {
+		size_t cap = u->cap ? 2 * u->cap : 64;
+		char **v = realloc(u->v, cap * sizeof *v);
+
+		if (!v)
+			return sw_cli_fail("out of memory");
+		u->v = v;
+		u->cap = cap;
+	}
+	if (!(u->v[u->n] = strdup(url)))
+		return sw_cli_fail("out of memory");
+	u->n++;
+	return SW_EXIT_OK;
+}
+
+/* Reads URLs one per line from path ("-": stdin). */
+static int urls_read(struct urls *u, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char line[SW_URL_MAX + 64], where[64];
+	size_t no = 0;
+	int status = SW_EXIT_OK;
+
+	if (!f)
+		return sw_cli_fail("cannot open %s: %s", path, strerror(errno));
+	while (status == SW_EXIT_OK && fgets(line, sizeof line, f)) {
+		char *s = line + strspn(line, " \t");
+
+		no++;
+		s[strcspn(s, "\r\n")] = '\0';
+		if (*s == '\0' || *s == '#')
+			continue;
+		snprintf(where, sizeof where, "line %zu: ", no);
+		status = urls_add(u, s, where);
+	}
+	if (f != stdin)
+		fclose(f);
+	return status;
+}
+
+/* Everything the result callback needs. */
+struct run {
+	struct sw_policy pol;
+	int json, progress;
+	size_t total, done, by_sev[SW_SEV_CRITICAL + 1], nfindings;
+	int worst;
+	json_t *out;
+	struct sw_fetcher *f;
+};
+
+/* JSON of one result and its findings. */
+static json_t *result_json(const struct sw_fetch_result *r, const struct sw_findings *fs)
+{
+	json_t *o = json_pack("{s:s, s:s?, s:i, s:s, s:I, s:i, s:s?}", "url", r->url, "final_url",
+			      r->final_url, "status", (int)r->status, "ip", r->primary_ip,
+			      "elapsed_ms", (json_int_t)(r->elapsed_us / 1000), "http_version",
+			      r->http_version, "error", r->err ? r->errmsg : NULL);
+	json_t *arr = json_array();
+
+	if (r->tls.present && r->tls.n_certs)
+		json_object_set_new(o, "tls", json_pack("{s:s, s:b, s:b, s:I}", "version", r->tls.version,
+							"verified", r->tls.verified, "name_match",
+							r->tls.name_match, "not_after",
+							(json_int_t)r->tls.certs[0].not_after));
+	for (size_t i = 0; i < fs->n; i++) {
+		json_t *ev = fs->v[i].evidence ? json_loads(fs->v[i].evidence, 0, NULL) : NULL;
+
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o*}", "kind",
+						     fs->v[i].kind->key, "severity",
+						     sw_sev_name(fs->v[i].sev), "title", fs->v[i].title,
+						     "evidence", ev));
+	}
+	json_object_set_new(o, "findings", arr);
+	return o;
+}
+
+/* Prints one result as text: the URL line, then a line per finding. */
+static void result_print(const struct sw_fetch_result *r, const struct sw_findings *fs)
+{
+	if (r->err && r->err != SW_FETCH_ETOOLARGE)
+		printf("%s  %s\n", r->url, sw_fetch_strerror(r->err));
+	else
+		printf("%s  HTTP %ld  %" PRId64 " ms  %s%s\n", r->url, r->status, r->elapsed_us / 1000,
+		       r->primary_ip, r->tls.present ? "  TLS" : "");
+	for (size_t i = 0; i < fs->n; i++)
+		printf("  [%s] %s: %s\n", sw_sev_name(fs->v[i].sev), fs->v[i].kind->key,
+		       fs->v[i].title);
+}
+
+/* Called by the fetcher for every URL. */
+static void on_result(struct sw_fetch_result *r, void *arg)
+{
+	struct run *run = arg;
+	struct sw_check_ctx ctx = {.now = time(NULL)};
+	struct sw_findings fs;
+
+	sw_findings_init(&fs);
+	if (sw_probe_checks(r, &run->pol, &ctx, &fs) != SW_OK)
+		sw_fetcher_stop(run->f);
+	for (size_t i = 0; i < fs.n; i++) {
+		run->by_sev[fs.v[i].sev]++;
+		if ((int)fs.v[i].sev > run->worst)
+			run->worst = (int)fs.v[i].sev;
+	}
+	run->nfindings += fs.n;
+	run->done++;
+	if (run->json)
+		json_array_append_new(run->out, result_json(r, &fs));
+	else
+		result_print(r, &fs);
+	if (run->progress)
+		fprintf(stderr, "\r%zu/%zu checked", run->done, run->total);
+	sw_findings_cleanup(&fs);
+	sw_fetch_result_free(r);
+}
+
+/* Prints the closing summary line. */
+static void summary(const struct run *run, double secs, FILE *f)
+{
+	fprintf(f,
+		"checked %zu URL(s) in %.2f s (%.1f checks/s): %zu finding(s): %zu critical, "
+		"%zu high, %zu medium, %zu low, %zu info\n",
+		run->done, secs, secs > 0 ? (double)run->done / secs : 0.0, run->nfindings,
+		run->by_sev[SW_SEV_CRITICAL], run->by_sev[SW_SEV_HIGH], run->by_sev[SW_SEV_MEDIUM],
+		run->by_sev[SW_SEV_LOW], run->by_sev[SW_SEV_INFO]);
+}
+
+/* Parses the options into opts/urls/run; returns an exit status or -1. */
+static int parse(int argc, char **argv, struct sw_fetch_opts *opts, const char **resolve,
+		 struct urls *u, struct run *run)
+{
+	static const struct option o[] = {
+		{"json", no_argument, NULL, 'j'},	 {"from", required_argument, NULL, 'f'},
+		{"concurrency", required_argument, NULL, 'c'},
+		{"resolve", required_argument, NULL, 'r'}, {"ca-file", required_argument, NULL, 'a'},
+		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
+	};
+	size_t nres = 0;
+	int c, status;
+	char *end;
+	long n;
+
+	while ((c = getopt_long(argc, argv, "jh", o, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			run->json = 1;
+			break;
+		case 'f':
+			if ((status = urls_read(u, optarg)) != SW_EXIT_OK)
+				return status;
+			break;
+		case 'c':
+			n = strtol(optarg, &end, 10);
+			if (*end || n < 1 || n > 10000)
+				return sw_cli_usage("check", "--concurrency must be 1 to 10000");
+			opts->max_total = (size_t)n;
+			break;
+		case 'r':
+			if (nres == RESOLVE_MAX)
+				return sw_cli_usage("check", "at most %d --resolve entries", RESOLVE_MAX);
+			resolve[nres++] = optarg;
+			break;
+		case 'a':
+			opts->ca_file = optarg;
+			break;
+		case 'h':
+			return check_help(stdout);
+		default:
+			return sw_cli_bad_option("check", argv);
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		if ((status = urls_add(u, argv[i], "")) != SW_EXIT_OK)
+			return status;
+	if (u->n == 0)
+		return sw_cli_usage("check", "no URL given");
+	resolve[nres] = NULL;
+	opts->resolve = nres ? resolve : NULL;
+	return -1;
+}
+
+int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
+{
+	const char *resolve[RESOLVE_MAX + 1];
+	struct sw_fetch_opts opts;
+	struct run run = {.worst = -1};
+	struct urls u = {0};
+	struct sw_errbuf eb;
+	struct timespec t0, t1;
+	enum sw_err rc;
+	int status;
+
+	(void)cli;
+	sw_fetch_opts_init(&opts);
+	sw_policy_defaults(&run.pol);
+	opts.timeout_ms = sw_policy_int(&run.pol, "timeout") * 1000;
+	if ((status = parse(argc, argv, &opts, resolve, &u, &run)) >= 0)
+		goto out;
+	sw_errbuf_clear(&eb);
+	if ((rc = sw_fetcher_new(&opts, &run.f, &eb))) {
+		status = sw_cli_fail_eb(rc, &eb);
+		goto out;
+	}
+	for (size_t i = 0; i < u.n && !rc; i++)
+		rc = sw_fetcher_add(run.f, u.v[i], NULL);
+	run.total = u.n;
+	run.progress = isatty(STDERR_FILENO) && u.n > 20;
+	run.out = run.json ? json_array() : NULL;
+	running = run.f;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!rc)
+		rc = sw_fetcher_run(run.f, on_result, &run, &eb);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	running = NULL;
+	if (run.progress)
+		fputc('\n', stderr);
+	if (run.json)
+		sw_cli_print_json(run.out);
+	summary(&run, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		run.json ? stderr : stdout);
+	if (rc)
+		status = sw_cli_fail_eb(rc, &eb);
+	else
+		status = run.worst >= SW_SEV_HIGH ? SW_EXIT_FAIL : SW_EXIT_OK;
+	sw_fetcher_free(run.f);
+out:
+	for (size_t i = 0; i < u.n; i++)
+		free(u.v[i]);
+	free(u.v);
+	return status;
+}
