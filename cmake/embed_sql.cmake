@@ -1,10 +1,34 @@
 # Turns the numbered migration files of one store dialect into a C source
 # file, so the binary carries its schema and needs no files at run time.
-#   cmake -DDIALECT=sqlite -DSRC_DIR=... -DOUT=... -P embed_sql.cmake
+#   cmake -DDIALECT=sqlite -DSRC_DIR=... [-DCOMMON_DIR=...] -DOUT=... -P embed_sql.cmake
 # Each file NNNN_<what>.sql becomes one entry {NNNN, "<what>", "<sql>"} in
-# sw_migrations_<dialect>[], sorted by number.
+# sw_migrations_<dialect>[], sorted by number.  Files in COMMON_DIR hold SQL
+# valid in every dialect (data, mostly) and are used for numbers the
+# dialect's own directory does not have, so such SQL is written once.
 file(GLOB files "${SRC_DIR}/[0-9][0-9][0-9][0-9]_*.sql")
-list(SORT files)
+if(COMMON_DIR)
+  file(GLOB common "${COMMON_DIR}/[0-9][0-9][0-9][0-9]_*.sql")
+  foreach(f IN LISTS common)
+    get_filename_component(base "${f}" NAME)
+    string(SUBSTRING "${base}" 0 4 num)
+    file(GLOB own "${SRC_DIR}/${num}_*.sql")
+    if(NOT own)
+      list(APPEND files "${f}")
+    endif()
+  endforeach()
+endif()
+# Sort by file name, whose first four characters are the number.
+set(keyed "")
+foreach(f IN LISTS files)
+  get_filename_component(base "${f}" NAME)
+  list(APPEND keyed "${base}|${f}")
+endforeach()
+list(SORT keyed)
+set(files "")
+foreach(k IN LISTS keyed)
+  string(REGEX REPLACE "^[^|]*\\|" "" f "${k}")
+  list(APPEND files "${f}")
+endforeach()
 set(body "")
 set(count 0)
 foreach(f IN LISTS files)

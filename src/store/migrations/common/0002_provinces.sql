@@ -1,6 +1,6 @@
 -- 0002: the province-level GB/T 2260 table (cities and counties are added
--- by `sitewarden import` or `sitewarden region add`).  The same rows as
--- ../sqlite/0002_provinces.sql: the statement is valid in both dialects.
+-- by `sitewarden import` or `sitewarden region add`).  Plain SQL valid in
+-- every dialect: migrations/common/ is used by all of them.
 INSERT INTO regions (code, name, parent_code, level) VALUES
 ('110000','北京市',NULL,1), ('120000','天津市',NULL,1), ('130000','河北省',NULL,1),
 ('140000','山西省',NULL,1), ('150000','内蒙古自治区',NULL,1), ('210000','辽宁省',NULL,1),
