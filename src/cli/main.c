@@ -21,6 +21,7 @@ static const struct sw_cmd cmds[] = {
 	{"migrate", sw_cmd_migrate, "copy the whole register to another store (SQLite file -> PostgreSQL)"},
 	{"person", sw_cmd_entity, "responsible persons (责任人)"},
 	{"policy", sw_cmd_policy, "monitoring policy, inherited global -> group -> site"},
+	{"probe", sw_cmd_probe, "the monitoring loop: check every site at its interval, store results"},
 	{"region", sw_cmd_entity, "GB/T 2260 regions (行政区划)"},
 	{"site", sw_cmd_entity, "websites (网站)"},
 	{"unit", sw_cmd_entity, "sponsoring units (主办单位)"},

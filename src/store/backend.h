@@ -4,12 +4,14 @@
  * A backend is a const table of primitive operations: statements with
  * numbered parameters (?1, ?2 ... in the shared SQL; a backend whose
  * database spells them differently rewrites them in prepare), rows read as
- * text or integers, and transactions.  Everything above this line
- * (records, filters, migrations) is written once in store.c/records.c.
+ * text, integers or blobs (page snapshots), and transactions.  Everything
+ * above this line (records, filters, migrations) is written once in
+ * store.c/records.c.
  */
 #ifndef SW_STORE_BACKEND_H
 #define SW_STORE_BACKEND_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -47,6 +49,9 @@ struct sw_store_ops {
 	 * statement is reset, so callers bind, step and reset in one scope. */
 	enum sw_err (*bind_text)(struct sw_stmt *s, int idx, const char *v);
 	enum sw_err (*bind_int)(struct sw_stmt *s, int idx, int64_t v);
+	/* Binds n bytes at v as a BLOB/BYTEA (v NULL binds NULL); borrowed
+	 * like bind_text.  Separate from text because bodies hold NULs. */
+	enum sw_err (*bind_blob)(struct sw_stmt *s, int idx, const void *v, size_t n);
 	/*
 	 * Runs the statement or advances to its next row: *row is 1 when a row
 	 * is available, 0 when done.  Constraint violations map to SW_EEXIST
@@ -56,6 +61,10 @@ struct sw_store_ops {
 	const char *(*col_text)(struct sw_stmt *s, int i); /* NULL for NULL */
 	int64_t (*col_int)(struct sw_stmt *s, int i);
 	int (*col_null)(struct sw_stmt *s, int i);
+	/* Bytes of a BLOB/BYTEA column and their count in *n; NULL (and *n 0)
+	 * for NULL, non-NULL for an empty value.  Valid until the next step or
+	 * reset of s. */
+	const void *(*col_blob)(struct sw_stmt *s, int i, size_t *n);
 	/* Rows changed by the last completed INSERT/UPDATE/DELETE. */
 	int64_t (*changes)(void *db);
 	/* Id of the row the last INSERT created, for backends where that is
@@ -77,6 +86,11 @@ enum sw_q_misc {
 	SW_QM_POLICY_GET, SW_QM_POLICY_SET, SW_QM_POLICY_DEL, SW_QM_POLICY_DROP,
 	SW_QM_DOMAINS_ALL, SW_QM_LINKS_ALL, SW_QM_POLICY_ALL,
 	SW_QM_SP_BEGIN, SW_QM_SP_RELEASE, SW_QM_SP_ROLLBACK,
+	/* monitor.c and snapshot.c */
+	SW_QM_SCHED_NEW, SW_QM_SCHED_SET, SW_QM_SCHED_GET, SW_QM_SCHED_NEXT, SW_QM_DUE,
+	SW_QM_CHECK_ADD, SW_QM_FINDING_ADD, SW_QM_SCHED_DONE, SW_QM_STATE_PUT, SW_QM_STATE_GET,
+	SW_QM_CHECKS_SITE, SW_QM_CHECK_FINDINGS, SW_QM_PRUNE_CHECKS, SW_QM_PRUNE_SNAPS,
+	SW_QM_SNAP_HAS, SW_QM_SNAP_PUT, SW_QM_SNAP_GET,
 	SW_QM__COUNT
 };
 

@@ -204,4 +204,144 @@ enum sw_err sw_store_policy_all(struct sw_store *st,
 enum sw_err sw_store_policy_put(struct sw_store *st, const struct sw_policy_row *row,
 				struct sw_errbuf *eb);
 
+/*
+ * Outside monitoring (src/store/monitor.c, snapshot.c).  Times are unix
+ * seconds.  Only sites whose status is online or pre-launch are scheduled:
+ * the others are not watched.
+ */
+
+/* A site that is due, as sw_store_due hands it out.  Strings are valid
+ * during the callback only. */
+struct sw_due {
+	int64_t site_id, group_id;   /* group_id 0: none */
+	const char *url;
+	const char *ips;             /* the register's ';'-joined addresses, or NULL */
+	const char *last_ips;        /* addresses seen by the last check, or NULL */
+	int64_t next_due;
+	int fails;                   /* consecutive failed checks so far */
+	int up;                      /* state now: 1 up, 0 down, -1 never checked */
+	int64_t since;               /* when up last changed (0: never checked) */
+};
+
+/* Active sites without a schedule yet, in id order; non-zero return stops. */
+enum sw_err sw_store_sched_unscheduled(struct sw_store *st,
+				       int (*cb)(void *arg, int64_t site_id, int64_t group_id),
+				       void *arg, struct sw_errbuf *eb);
+
+/* Sets when site_id is due next (creating its schedule row; fails and
+ * last addresses are kept).  Used for new sites and "check now". */
+enum sw_err sw_store_sched_set(struct sw_store *st, int64_t site_id, int64_t next_due,
+			       struct sw_errbuf *eb);
+
+/* A site's schedule row.  last_ips is a copy, cut to fit. */
+struct sw_sched_row {
+	int64_t next_due, last_checked; /* last_checked 0: never */
+	int fails;
+	char last_ips[256];
+};
+
+/* Reads the schedule of site_id.  SW_ENOTFOUND when it has none. */
+enum sw_err sw_store_sched_get(struct sw_store *st, int64_t site_id, struct sw_sched_row *out,
+			       struct sw_errbuf *eb);
+
+/* Earliest next_due of any active site into *t; SW_ENOTFOUND when no
+ * active site is scheduled. */
+enum sw_err sw_store_sched_next(struct sw_store *st, int64_t *t, struct sw_errbuf *eb);
+
+/*
+ * Walks up to `limit` active sites whose next_due <= now, most overdue
+ * first.  Taking does not reserve: the caller reschedules each site when
+ * it records the check (sw_store_check_record), and a site whose check
+ * never got recorded (the probe was stopped) is simply due again.
+ */
+enum sw_err sw_store_due(struct sw_store *st, int64_t now, int64_t limit,
+			 int (*cb)(void *arg, const struct sw_due *d), void *arg,
+			 struct sw_errbuf *eb);
+
+/* One check as stored.  Strings are borrowed (NULL: none). */
+struct sw_check_row {
+	int64_t id;                  /* set by sw_store_check_record */
+	int64_t site_id, checked_at;
+	long status;                 /* HTTP status of the final hop; 0 none */
+	int err;                     /* enum sw_fetch_err */
+	int64_t total_ms, dns_ms, connect_ms, tls_ms, first_byte_ms;
+	const char *ip;
+	int http_version;            /* 11, 20 ...; 0 none */
+	const char *body_hash;       /* snapshot key (sw_store_snapshot_put) */
+	int64_t body_size;
+	int64_t tls_not_after;       /* leaf certificate; 0: no TLS */
+};
+
+/* One finding of a check.  Strings are borrowed. */
+struct sw_check_finding {
+	const char *kind, *severity, *title, *evidence; /* evidence may be NULL */
+};
+
+/* The dashboard's row of a site. */
+struct sw_site_state {
+	int64_t site_id;
+	int up;                      /* after the flapping rule */
+	int64_t since, checked_at, last_check_id;
+	long last_status;
+	int last_err;
+	int64_t last_ms, open_findings;
+};
+
+/*
+ * Records one check in one transaction: the check row (c->id is set), its
+ * n findings, the site's state (state->last_check_id is filled in) and its
+ * schedule (next_due, consecutive fails, last_ips which may be NULL to keep
+ * the old).  All or nothing: a stop in the middle leaves no half-written
+ * check.  May run inside a caller's transaction (then as a savepoint).
+ */
+enum sw_err sw_store_check_record(struct sw_store *st, struct sw_check_row *c,
+				  const struct sw_check_finding *f, size_t n,
+				  struct sw_site_state *state, int64_t next_due, int fails,
+				  const char *last_ips, struct sw_errbuf *eb);
+
+/* Reads the state row of site_id.  SW_ENOTFOUND when never checked. */
+enum sw_err sw_store_site_state_get(struct sw_store *st, int64_t site_id,
+				    struct sw_site_state *out, struct sw_errbuf *eb);
+
+/* Walks the checks of site_id made at or after `since`, newest first, at
+ * most limit (0: all).  The row's strings are valid during the call only. */
+enum sw_err sw_store_checks_recent(struct sw_store *st, int64_t site_id, int64_t since,
+				   int64_t limit,
+				   int (*cb)(void *arg, const struct sw_check_row *c), void *arg,
+				   struct sw_errbuf *eb);
+
+/* Walks the findings of one check in the order they were recorded. */
+enum sw_err sw_store_check_findings(struct sw_store *st, int64_t check_id,
+				    int (*cb)(void *arg, const struct sw_check_finding *f),
+				    void *arg, struct sw_errbuf *eb);
+
+/*
+ * Retention: deletes the checks (and their findings) made before cutoff,
+ * then the snapshots first seen before cutoff that no remaining check
+ * names.  *n_checks and *n_snaps (may be NULL) get how many went.
+ */
+enum sw_err sw_store_history_prune(struct sw_store *st, int64_t cutoff, int64_t *n_checks,
+				   int64_t *n_snaps, struct sw_errbuf *eb);
+
+/* SHA-256 hex digest plus NUL: the key of a snapshot. */
+#define SW_SNAPSHOT_KEY_LEN 65
+
+/* Writes the snapshot key of len bytes at body into key. */
+void sw_store_snapshot_key(const void *body, size_t len, char key[SW_SNAPSHOT_KEY_LEN]);
+
+/*
+ * Stores a page body under its key (written into key) compressed with
+ * zstd, first seen at `now`.  When the key is already stored nothing is
+ * compressed or written (*added, may be NULL, tells which happened).
+ */
+enum sw_err sw_store_snapshot_put(struct sw_store *st, const void *body, size_t len,
+				  int64_t now, char key[SW_SNAPSHOT_KEY_LEN], int *added,
+				  struct sw_errbuf *eb);
+
+/* Reads the body stored under key into a new buffer (*body, caller frees;
+ * NUL-terminated beyond *len).  SW_ENOTFOUND when absent; SW_ESTORE when
+ * the stored frame does not decompress to a body with that key. */
+enum sw_err sw_store_snapshot_get(struct sw_store *st, const char *key, unsigned char **body,
+				  size_t *len, struct sw_errbuf *eb);
+
 #endif
