@@ -31,11 +31,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# free_port: prints a TCP port on 127.0.0.1 that nothing listens on now.
+# free_port: prints a TCP port on 127.0.0.1 that nothing listens on now,
+# below 32768 where the kernel picks client ports.  Another test may take it
+# first; start_nginx then fails and is retried with new ports.
 free_port() {
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 40000))
+		p=$((20000 + RANDOM % 12000))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return
@@ -178,11 +180,14 @@ start_nginx() {
 			}
 		}
 	EOF
+	rm -f "$NG/nginx.pid"
 	nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" &
 	NGINX_PID=$!
 	local i
 	for i in $(seq 1 50); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$EXPIRED") 2>/dev/null; then
+		# nginx writes its pid file only once it holds every listening
+		# socket, so an answer on the port is then ours, not another test's.
+		if [ -s "$NG/nginx.pid" ] && (exec 3<>"/dev/tcp/127.0.0.1/$EXPIRED") 2>/dev/null; then
 			return 0
 		fi
 		kill -0 "$NGINX_PID" 2>/dev/null || return 1

@@ -665,7 +665,18 @@ static void test_tls_bad(void **state)
 	sw_fetch_result_free(r);
 }
 
-/* Two fetches of one HTTPS site on one connection both carry the chain. */
+/* Keeps results in arrival order in a NULL-initialised array of two. */
+static void keep_two(struct sw_fetch_result *r, void *arg)
+{
+	struct sw_fetch_result **slot = arg;
+
+	assert_null(slot[1]);
+	slot[slot[0] ? 1 : 0] = r;
+}
+
+/* Two fetches of one HTTPS site on one connection both carry the chain.  A
+ * connection is kept only while its host has more fetches queued, so both
+ * are queued in one run, one at a time per host. */
 static void test_tls_reused_connection(void **state)
 {
 	struct sw_fetch_opts o;
@@ -680,15 +691,41 @@ static void test_tls_reused_connection(void **state)
 	o.max_per_host = 1;
 	snprintf(url, sizeof url, "https://self.test:%s/", env_port("SW_TEST_HTTPS_SELF"));
 	assert_int_equal(sw_fetcher_new(&o, &f, NULL), SW_OK);
+	assert_int_equal(sw_fetcher_add(f, url, NULL), SW_OK);
+	assert_int_equal(sw_fetcher_add(f, url, NULL), SW_OK);
+	assert_int_equal(sw_fetcher_run(f, keep_two, r, NULL), SW_OK);
 	for (i = 0; i < 2; i++) {
-		r[i] = NULL;
-		assert_int_equal(sw_fetcher_add(f, url, NULL), SW_OK);
-		assert_int_equal(sw_fetcher_run(f, keep_one, &r[i], NULL), SW_OK);
 		assert_non_null(r[i]);
 		assert_int_equal(r[i]->tls.n_certs, 1);
 		assert_true(r[i]->tls.certs[0].self_signed);
 	}
 	assert_int_equal(r[1]->times.connect_us, 0); /* the connection was reused */
+	sw_fetch_result_free(r[0]);
+	sw_fetch_result_free(r[1]);
+	sw_fetcher_free(f);
+}
+
+/* The last fetch of a host closes its connection: a sweep visits most hosts
+ * once, and a full connection cache costs libcurl a walk per connection. */
+static void test_connection_not_kept_when_host_done(void **state)
+{
+	struct sw_fetch_opts o;
+	struct sw_fetcher *f;
+	struct sw_fetch_result *r[2] = {NULL, NULL};
+	char url[128];
+	int i;
+
+	(void)state;
+	NEED("SW_TEST_HTTPS_SELF");
+	test_opts(&o);
+	snprintf(url, sizeof url, "https://self.test:%s/", env_port("SW_TEST_HTTPS_SELF"));
+	assert_int_equal(sw_fetcher_new(&o, &f, NULL), SW_OK);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(sw_fetcher_add(f, url, NULL), SW_OK);
+		assert_int_equal(sw_fetcher_run(f, keep_one, &r[i], NULL), SW_OK);
+		assert_non_null(r[i]);
+	}
+	assert_true(r[1]->times.connect_us > 0); /* a new connection */
 	sw_fetch_result_free(r[0]);
 	sw_fetch_result_free(r[1]);
 	sw_fetcher_free(f);
@@ -863,6 +900,7 @@ int main(void)
 		cmocka_unit_test(test_tls_good),
 		cmocka_unit_test(test_tls_bad),
 		cmocka_unit_test(test_tls_reused_connection),
+		cmocka_unit_test(test_connection_not_kept_when_host_done),
 		cmocka_unit_test(test_tls_old_protocol),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_concurrency),
