@@ -262,6 +262,7 @@ int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
 	if ((status = parse(argc, argv, &opts, resolve, &u, &run)) >= 0)
 		goto out;
 	sw_errbuf_clear(&eb);
+	sw_cli_heap_for_fetching();
 	if ((rc = sw_fetcher_new(&opts, &run.f, &eb))) {
 		status = sw_cli_fail_eb(rc, &eb);
 		goto out;

@@ -379,6 +379,7 @@ static int probe_loop(struct sw_store *st, struct popts *o)
 	size_t n = 0;
 
 	sw_errbuf_clear(&p.eb);
+	sw_cli_heap_for_fetching();
 	if ((rc = sw_fetcher_new(&o->fetch, &p.f, &p.eb)))
 		return sw_cli_fail_eb(rc, &p.eb);
 	running = p.f;

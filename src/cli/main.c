@@ -3,6 +3,7 @@
  * subcommand from a sorted table.
  */
 #include <getopt.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,12 @@ int sw_cli_bad_option(const char *cmd, char **argv)
 	const char *opt = optind > 0 ? argv[optind - 1] : "?";
 
 	return sw_cli_usage(cmd, "unknown option or missing value: '%s'", opt);
+}
+
+void sw_cli_heap_for_fetching(void)
+{
+	mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 16 * 1024 * 1024);
 }
 
 int sw_cli_status(enum sw_err rc)
