@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/show.h"
 #include "model/policy.h"
@@ -113,6 +114,65 @@ static void fields_print(struct sw_store *st, const struct sw_rec *rec)
 	       "updated_at", rec->updated_at ? rec->updated_at : "");
 }
 
+/* Collects the findings of a check as a JSON array. */
+static int finding_row(void *arg, const struct sw_check_finding *f)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s}", "kind", f->kind, "severity",
+					     f->severity, "title", f->title));
+	return 0;
+}
+
+/* The monitoring state of site id with the findings of its last check, or
+ * JSON null when the site was never checked. */
+static json_t *monitoring_json(struct sw_store *st, int64_t id)
+{
+	struct sw_site_state s;
+	json_t *fs;
+
+	if (sw_store_site_state_get(st, id, &s, NULL) != SW_OK)
+		return json_null();
+	fs = json_array();
+	sw_store_check_findings(st, s.last_check_id, finding_row, fs, NULL);
+	return json_pack("{s:s, s:I, s:I, s:i, s:I, s:I, s:o}", "availability",
+			 s.up ? "up" : "down", "since", (json_int_t)s.since, "checked_at",
+			 (json_int_t)s.checked_at, "last_status", (int)s.last_status, "last_ms",
+			 (json_int_t)s.last_ms, "open_findings", (json_int_t)s.open_findings,
+			 "findings", fs);
+}
+
+/* Formats unix time t as "YYYY-MM-DD HH:MM:SS UTC" into buf. */
+static const char *utc(int64_t t, char *buf, size_t n)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%d %H:%M:%S UTC", &tm);
+	return buf;
+}
+
+/* Prints the monitoring block of `site show`. */
+static void monitoring_print(const json_t *m)
+{
+	char a[40], b[40];
+	size_t i;
+	json_t *f;
+
+	printf("monitoring:\n");
+	if (!json_is_object(m)) {
+		printf("  not checked yet (sitewarden probe)\n");
+		return;
+	}
+	printf("  %s since %s; last check %s: HTTP %" JSON_INTEGER_FORMAT " in %" JSON_INTEGER_FORMAT
+	       " ms\n",
+	       str_of(m, "availability"), utc(json_integer_value(json_object_get(m, "since")), a, sizeof a),
+	       utc(json_integer_value(json_object_get(m, "checked_at")), b, sizeof b),
+	       json_integer_value(json_object_get(m, "last_status")),
+	       json_integer_value(json_object_get(m, "last_ms")));
+	json_array_foreach(json_object_get(m, "findings"), i, f)
+		printf("  [%s] %s: %s\n", str_of(f, "severity"), str_of(f, "kind"), str_of(f, "title"));
+}
+
 /* Counts the sites passing f into *n (0 on error: this is decoration). */
 static int64_t count_sites(struct sw_store *st, const struct sw_filter *f)
 {
@@ -148,6 +208,7 @@ int sw_show_one(struct sw_store *st, const struct sw_entity *ent, int64_t id, in
 
 		rc = sw_reg_policy(st, g, id, &pol, &eb);
 		has_policy = 1;
+		json_object_set_new(o, "monitoring", monitoring_json(st, id));
 	} else if (!rc && ent->id == SW_ENT_GROUP) {
 		rc = sw_reg_policy(st, id, 0, &pol, &eb);
 		has_policy = 1;
@@ -178,6 +239,8 @@ int sw_show_one(struct sw_store *st, const struct sw_entity *ent, int64_t id, in
 		links_print(&l);
 	if (has_policy)
 		policy_print(&pol);
+	if (ent->id == SW_ENT_SITE)
+		monitoring_print(json_object_get(o, "monitoring"));
 	json_decref(o);
 	json_decref(l.rows);
 	sw_rec_cleanup(&rec);
