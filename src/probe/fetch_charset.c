@@ -223,6 +223,56 @@ static int convert(iconv_t cd, const char *in, size_t len, struct obuf *o)
 	return 1;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0 when
+ * the bytes there are not one (strict: no overlongs, surrogates or code
+ * points above U+10FFFF). */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] <= 0xDF ? 2
+				 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3
+				 : s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : 0;
+
+	if (len == 0 || len > n || !sw_utf8_valid((const char *)s, len))
+		return 0;
+	return len;
+}
+
+/*
+ * Rewrites o so that it is well-formed UTF-8, each byte that does not start
+ * a well-formed sequence becoming U+FFFD.  glibc's iconv lets some
+ * ill-formed input through a UTF-8 conversion (5- and 6-byte forms, found
+ * by tests/fuzz/fuzz_fetch_charset.c), and the analyzers must never see
+ * ill-formed text.  Returns 0 when out of memory.
+ */
+static int scrub_utf8(struct obuf *o)
+{
+	const unsigned char *p = (const unsigned char *)o->p;
+	size_t i = 0, k = 0, len;
+	char *np;
+
+	if (sw_utf8_valid(o->p, o->len))
+		return 1;
+	if ((np = malloc(3 * o->len + 1)) == NULL)
+		return 0;
+	while (i < o->len) {
+		if ((len = utf8_seq(p + i, o->len - i)) == 0) {
+			memcpy(np + k, "\xEF\xBF\xBD", 3);
+			k += 3;
+			i++;
+			continue;
+		}
+		memcpy(np + k, p + i, len);
+		k += len;
+		i += len;
+	}
+	np[k] = '\0';
+	free(o->p);
+	o->p = np;
+	o->len = k;
+	o->cap = k + 1;
+	return 1;
+}
+
 /* Replaces each NUL byte of o with U+FFFD.  Returns 0 when out of memory. */
 static int replace_nuls(struct obuf *o)
 {
@@ -288,7 +338,7 @@ enum sw_err sw_fetch_body_utf8(const struct sw_fetch_result *r, char **out, size
 		ok = convert(cd, in, len, &o);
 		iconv_close(cd);
 	}
-	if (!ok || !replace_nuls(&o)) {
+	if (!ok || !scrub_utf8(&o) || !replace_nuls(&o)) {
 		free(o.p);
 		return SW_ENOMEM;
 	}

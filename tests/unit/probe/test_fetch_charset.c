@@ -133,6 +133,12 @@ static void test_replacement(void **state)
 	/* a GBK lead byte cut off at the end */
 	expect(MK("text/html; charset=gbk", ZHENGFU_GBK "\xd5"), "gbk", SW_FETCH_CS_HEADER,
 	       ZHENGFU_UTF8 FFFD);
+	/* Old 5-byte forms, which glibc's UTF-8 decoder lets through, and a
+	 * surrogate: every byte of them becomes U+FFFD (found by fuzzing). */
+	expect(MK(NULL, "\xef\xbb\xbf" "a\xf9\x82\x82\x82\x82" "b"), "utf-8", SW_FETCH_CS_BOM,
+	       "a" FFFD FFFD FFFD FFFD FFFD "b");
+	expect(MK("text/html; charset=utf-8", "\xed\xa0\x80" "c"), "utf-8", SW_FETCH_CS_HEADER,
+	       FFFD FFFD FFFD "c");
 }
 
 int main(void)
