@@ -113,6 +113,14 @@ struct sw_store {
  * store the same text. */
 const char *sw__store_now(struct sw_store *st);
 
+/* Size of the buffers the store builds SQL in from its tables. */
+#define SW_SQL_MAX 4096
+
+/* Appends formatted text to sql (a buffer of SW_SQL_MAX bytes).  SQL built
+ * here comes from the field and filter tables, never from input, so an
+ * overflow is a bug in those tables and aborts. */
+void sw__sql_cat(char *sql, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Returns the cached statement for `sql` in *slot, preparing it on first
  * use.  The statement comes back reset, ready for binding. */
 enum sw_err sw__store_stmt(struct sw_store *st, struct sw_stmt **slot, const char *sql,

@@ -12,7 +12,6 @@
  * imported into the regions table.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,21 +40,7 @@ struct params {
 	int region_lo, region_hi, type, group, unit, status, search, limit, offset;
 };
 
-#define SQL_MAX 4096
 
-/* Appends to sql; overflow means the tables above are wrong. */
-__attribute__((format(printf, 2, 3))) static void cat(char *sql, const char *fmt, ...)
-{
-	size_t n = strlen(sql);
-	va_list ap;
-	int w;
-
-	va_start(ap, fmt);
-	w = vsnprintf(sql + n, SQL_MAX - n, fmt, ap);
-	va_end(ap);
-	if (w < 0 || (size_t)w >= SQL_MAX - n)
-		sw_fatal("SQL statement longer than %d bytes", SQL_MAX);
-}
 
 /* Builds the FROM/WHERE part shared by list and count and numbers its
  * parameters into *p. */
@@ -65,34 +50,34 @@ static void build_where(char *sql, const struct sw_entity *ent, struct params *p
 	int n = 0;
 
 	memset(p, 0, sizeof *p);
-	cat(sql, " FROM %s x%s WHERE 1 = 1", ent->table, c->join);
+	sw__sql_cat(sql, " FROM %s x%s WHERE 1 = 1", ent->table, c->join);
 	if (c->region) {
 		p->region_lo = ++n;
 		p->region_hi = ++n;
-		cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR (%s >= ?%d AND %s < ?%d))", p->region_lo,
+		sw__sql_cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR (%s >= ?%d AND %s < ?%d))", p->region_lo,
 		    c->region, p->region_lo, c->region, p->region_hi);
 	}
 	if (c->type) {
 		p->type = ++n;
-		cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s = ?%d)", n, c->type, n);
+		sw__sql_cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s = ?%d)", n, c->type, n);
 	}
 	if (c->group) {
 		p->group = ++n;
-		cat(sql, " AND (CAST(?%d AS BIGINT) IS NULL OR %s = ?%d)", n, c->group, n);
+		sw__sql_cat(sql, " AND (CAST(?%d AS BIGINT) IS NULL OR %s = ?%d)", n, c->group, n);
 	}
 	if (c->unit) {
 		p->unit = ++n;
-		cat(sql, " AND (CAST(?%d AS BIGINT) IS NULL OR %s = ?%d)", n, c->unit, n);
+		sw__sql_cat(sql, " AND (CAST(?%d AS BIGINT) IS NULL OR %s = ?%d)", n, c->unit, n);
 	}
 	if (c->status) {
 		p->status = ++n;
-		cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s = ?%d)", n, c->status, n);
+		sw__sql_cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s = ?%d)", n, c->status, n);
 	}
 	p->search = ++n;
-	cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s LIKE ?%d ESCAPE '\\'", n, c->search1, n);
+	sw__sql_cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s LIKE ?%d ESCAPE '\\'", n, c->search1, n);
 	if (c->search2)
-		cat(sql, " OR %s LIKE ?%d ESCAPE '\\'", c->search2, n);
-	cat(sql, ")");
+		sw__sql_cat(sql, " OR %s LIKE ?%d ESCAPE '\\'", c->search2, n);
+	sw__sql_cat(sql, ")");
 	p->limit = n + 1;
 	p->offset = n + 2;
 }
@@ -203,7 +188,7 @@ enum sw_err sw_store_list(struct sw_store *st, const struct sw_entity *ent,
 {
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_LIST];
 	static const struct sw_filter none;
-	char sql[SQL_MAX] = "";
+	char sql[SW_SQL_MAX] = "";
 	struct bound b = {.like = NULL};
 	struct params p;
 	struct sw_rec rec;
@@ -213,11 +198,11 @@ enum sw_err sw_store_list(struct sw_store *st, const struct sw_entity *ent,
 	f = f ? f : &none;
 	if ((rc = check_applicable(ent, f, eb)))
 		return rc;
-	cat(sql, "SELECT x.id, x.created_at, x.updated_at");
+	sw__sql_cat(sql, "SELECT x.id, x.created_at, x.updated_at");
 	for (size_t i = 0; i < ent->nfields; i++)
-		cat(sql, ", x.%s", ent->fields[i].col);
+		sw__sql_cat(sql, ", x.%s", ent->fields[i].col);
 	build_where(sql, ent, &p);
-	cat(sql, " ORDER BY x.id LIMIT ?%d OFFSET ?%d", p.limit, p.offset);
+	sw__sql_cat(sql, " ORDER BY x.id LIMIT ?%d OFFSET ?%d", p.limit, p.offset);
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;
 	if ((rc = bind_filter(st, *slot, &p, f, 1, &b, eb)))
@@ -248,7 +233,7 @@ enum sw_err sw_store_count(struct sw_store *st, const struct sw_entity *ent,
 {
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_COUNT];
 	static const struct sw_filter none;
-	char sql[SQL_MAX] = "";
+	char sql[SW_SQL_MAX] = "";
 	struct bound b = {.like = NULL};
 	struct params p;
 	enum sw_err rc;
@@ -258,7 +243,7 @@ enum sw_err sw_store_count(struct sw_store *st, const struct sw_entity *ent,
 	*n = 0;
 	if ((rc = check_applicable(ent, f, eb)))
 		return rc;
-	cat(sql, "SELECT count(*)");
+	sw__sql_cat(sql, "SELECT count(*)");
 	build_where(sql, ent, &p);
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;

@@ -8,35 +8,19 @@
  * store; built strings are bounded by the field tables, not by input.
  */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/backend.h"
 
-#define SQL_MAX 4096
 
-/* Appends formatted text to sql (SQL_MAX bytes); overflow is a bug in the
- * tables, not an input problem, so it aborts. */
-__attribute__((format(printf, 2, 3))) static void cat(char *sql, const char *fmt, ...)
-{
-	size_t n = strlen(sql);
-	va_list ap;
-	int w;
-
-	va_start(ap, fmt);
-	w = vsnprintf(sql + n, SQL_MAX - n, fmt, ap);
-	va_end(ap);
-	if (w < 0 || (size_t)w >= SQL_MAX - n)
-		sw_fatal("SQL statement longer than %d bytes", SQL_MAX);
-}
 
 /* Appends "x.col1, x.col2, ..." for every field of ent. */
 static void cat_cols(char *sql, const struct sw_entity *ent, const char *prefix)
 {
 	for (size_t i = 0; i < ent->nfields; i++)
-		cat(sql, "%s%s%s", i ? ", " : "", prefix, ent->fields[i].col);
+		sw__sql_cat(sql, "%s%s%s", i ? ", " : "", prefix, ent->fields[i].col);
 }
 
 /* Binds every field of rec to parameters 1..n. */
@@ -71,23 +55,23 @@ enum sw_err sw_store_insert(struct sw_store *st, struct sw_rec *rec, struct sw_e
 {
 	const struct sw_entity *ent = rec->ent;
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_INSERT];
-	char sql[SQL_MAX]; /* built on first use only: not cleared on hot calls */
+	char sql[SW_SQL_MAX]; /* built on first use only: not cleared on hot calls */
 	enum sw_err rc;
 	int row = 0;
 
 	if (!*slot) {
 		sql[0] = '\0';
-		cat(sql, "INSERT INTO %s (", ent->table);
+		sw__sql_cat(sql, "INSERT INTO %s (", ent->table);
 		cat_cols(sql, ent, "");
-		cat(sql, ", created_at, updated_at) VALUES (");
+		sw__sql_cat(sql, ", created_at, updated_at) VALUES (");
 		for (size_t i = 0; i < ent->nfields; i++)
-			cat(sql, "?%zu, ", i + 1);
+			sw__sql_cat(sql, "?%zu, ", i + 1);
 		/* Timestamps come from C: the SQL default (strftime) costs more than
 		 * the rest of a bulk insert, and both dialects then agree. */
-		cat(sql, "?%zu, ?%zu", ent->nfields + 1, ent->nfields + 1);
+		sw__sql_cat(sql, "?%zu, ?%zu", ent->nfields + 1, ent->nfields + 1);
 		/* A clash with a unique key inserts nothing instead of failing:
 		 * a failed statement would abort a PostgreSQL transaction. */
-		cat(sql, ") ON CONFLICT DO NOTHING%s", st->ops->last_id ? "" : " RETURNING id");
+		sw__sql_cat(sql, ") ON CONFLICT DO NOTHING%s", st->ops->last_id ? "" : " RETURNING id");
 	}
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;
@@ -113,19 +97,19 @@ enum sw_err sw_store_insert_copy(struct sw_store *st, const struct sw_rec *rec,
 	const struct sw_entity *ent = rec->ent;
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_INSERT_COPY];
 	size_t n = ent->nfields;
-	char sql[SQL_MAX]; /* built on first use only */
+	char sql[SW_SQL_MAX]; /* built on first use only */
 	enum sw_err rc;
 	int row;
 
 	if (!*slot) {
 		sql[0] = '\0';
-		cat(sql, "INSERT INTO %s (", ent->table);
+		sw__sql_cat(sql, "INSERT INTO %s (", ent->table);
 		cat_cols(sql, ent, "");
-		cat(sql, ", created_at, updated_at, id) VALUES (");
+		sw__sql_cat(sql, ", created_at, updated_at, id) VALUES (");
 		for (size_t i = 0; i < n; i++)
-			cat(sql, "?%zu, ", i + 1);
+			sw__sql_cat(sql, "?%zu, ", i + 1);
 		/* Unlike sw_store_insert no RETURNING: the id is known. */
-		cat(sql, "?%zu, ?%zu, ?%zu) ON CONFLICT DO NOTHING", n + 1, n + 2, n + 3);
+		sw__sql_cat(sql, "?%zu, ?%zu, ?%zu) ON CONFLICT DO NOTHING", n + 1, n + 2, n + 3);
 	}
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;
@@ -155,16 +139,16 @@ enum sw_err sw_store_update(struct sw_store *st, const struct sw_rec *rec, struc
 	const struct sw_entity *ent = rec->ent;
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_UPDATE];
 	size_t n = ent->nfields;
-	char sql[SQL_MAX];
+	char sql[SW_SQL_MAX];
 	enum sw_err rc;
 	int row;
 
 	if (!*slot) {
 		sql[0] = '\0';
-		cat(sql, "UPDATE %s SET ", ent->table);
+		sw__sql_cat(sql, "UPDATE %s SET ", ent->table);
 		for (size_t i = 0; i < n; i++)
-			cat(sql, "%s = ?%zu, ", ent->fields[i].col, i + 1);
-		cat(sql, "updated_at = ?%zu WHERE id = ?%zu", n + 1, n + 2);
+			sw__sql_cat(sql, "%s = ?%zu, ", ent->fields[i].col, i + 1);
+		sw__sql_cat(sql, "updated_at = ?%zu WHERE id = ?%zu", n + 1, n + 2);
 	}
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;
@@ -192,14 +176,14 @@ static enum sw_err check_refs(struct sw_store *st, const struct sw_entity *targe
 
 		for (size_t i = 0; i < ent->nfields && !rc; i++) {
 			const struct sw_field *f = &ent->fields[i];
-			char sql[SQL_MAX] = "";
+			char sql[SW_SQL_MAX] = "";
 			struct sw_stmt *s = NULL;
 			int64_t n = 0;
 			int row;
 
 			if (f->type != SW_FT_REF || f->ref != target->id)
 				continue;
-			cat(sql, "SELECT count(*) FROM %s WHERE %s = ?1", ent->table, f->col);
+			sw__sql_cat(sql, "SELECT count(*) FROM %s WHERE %s = ?1", ent->table, f->col);
 			if ((rc = st->ops->prepare(st->db, sql, &s, eb)))
 				break;
 			st->ops->bind_int(s, 1, id);
@@ -245,7 +229,7 @@ enum sw_err sw_store_delete(struct sw_store *st, const struct sw_entity *ent, in
 			    struct sw_errbuf *eb)
 {
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_DELETE];
-	char sql[SQL_MAX] = "";
+	char sql[SW_SQL_MAX] = "";
 	enum sw_err rc;
 	int row;
 
@@ -253,7 +237,7 @@ enum sw_err sw_store_delete(struct sw_store *st, const struct sw_entity *ent, in
 		return rc;
 	if ((rc = check_refs(st, ent, id, eb)))
 		goto out;
-	cat(sql, "DELETE FROM %s WHERE id = ?1", ent->table);
+	sw__sql_cat(sql, "DELETE FROM %s WHERE id = ?1", ent->table);
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		goto out;
 	st->ops->bind_int(*slot, 1, id);
@@ -275,7 +259,7 @@ enum sw_err sw_store_get(struct sw_store *st, const struct sw_entity *ent, int64
 			 struct sw_rec *out, struct sw_errbuf *eb)
 {
 	struct sw_stmt **slot = &st->q[ent->id][SW_Q_GET];
-	char sql[SQL_MAX]; /* built on first use only */
+	char sql[SW_SQL_MAX]; /* built on first use only */
 	struct sw_rec tmp;
 	enum sw_err rc;
 	int row = 0;
@@ -283,9 +267,9 @@ enum sw_err sw_store_get(struct sw_store *st, const struct sw_entity *ent, int64
 	sw_rec_init(out, ent);
 	if (!*slot) {
 		sql[0] = '\0';
-		cat(sql, "SELECT id, created_at, updated_at, ");
+		sw__sql_cat(sql, "SELECT id, created_at, updated_at, ");
 		cat_cols(sql, ent, "");
-		cat(sql, " FROM %s WHERE id = ?1", ent->table);
+		sw__sql_cat(sql, " FROM %s WHERE id = ?1", ent->table);
 	}
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))
 		return rc;
@@ -307,7 +291,7 @@ enum sw_err sw_store_find(struct sw_store *st, const struct sw_entity *ent, int 
 			  const char *value, int64_t *id, int *n_matches, struct sw_errbuf *eb)
 {
 	struct sw_stmt **slot;
-	char sql[SQL_MAX]; /* built on first use only */
+	char sql[SW_SQL_MAX]; /* built on first use only */
 	enum sw_err rc;
 	int row = 0, n = 0;
 
@@ -316,7 +300,7 @@ enum sw_err sw_store_find(struct sw_store *st, const struct sw_entity *ent, int 
 	slot = &st->find[ent->id][field];
 	if (!*slot) {
 		sql[0] = '\0';
-		cat(sql, "SELECT id FROM %s WHERE %s = ?1 ORDER BY id LIMIT 2", ent->table,
+		sw__sql_cat(sql, "SELECT id FROM %s WHERE %s = ?1 ORDER BY id LIMIT 2", ent->table,
 		    ent->fields[field].col);
 	}
 	if ((rc = sw__store_stmt(st, slot, sql, eb)))

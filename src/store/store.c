@@ -4,6 +4,8 @@
  */
 #include "store/store.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,6 +33,19 @@ const char *sw__store_now(struct sw_store *st)
 		st->now_t = t;
 	}
 	return st->now_s;
+}
+
+void sw__sql_cat(char *sql, const char *fmt, ...)
+{
+	size_t n = strlen(sql);
+	va_list ap;
+	int w;
+
+	va_start(ap, fmt);
+	w = vsnprintf(sql + n, SW_SQL_MAX - n, fmt, ap);
+	va_end(ap);
+	if (w < 0 || (size_t)w >= SW_SQL_MAX - n)
+		sw_fatal("SQL statement longer than %d bytes", SW_SQL_MAX);
 }
 
 enum sw_err sw__store_stmt(struct sw_store *st, struct sw_stmt **slot, const char *sql,
