@@ -238,11 +238,12 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 }
 
 /*
- * Rewrites o so that it is well-formed UTF-8, each byte that does not start
- * a well-formed sequence becoming U+FFFD.  glibc's iconv lets some
- * ill-formed input through a UTF-8 conversion (5- and 6-byte forms, found
- * by tests/fuzz/fuzz_fetch_charset.c), and the analyzers must never see
- * ill-formed text.  Returns 0 when out of memory.
+ * Rewrites o so that it is well-formed UTF-8 without NUL bytes: each NUL,
+ * and each byte that does not start a well-formed sequence, becomes U+FFFD.
+ * glibc's iconv lets some ill-formed input through a UTF-8 conversion (5-
+ * and 6-byte forms, found by tests/fuzz/fuzz_fetch_charset.c), and neither
+ * the analyzers nor C strings may see such text.  Returns 0 when out of
+ * memory.
  */
 static int scrub_utf8(struct obuf *o)
 {
@@ -250,12 +251,12 @@ static int scrub_utf8(struct obuf *o)
 	size_t i = 0, k = 0, len;
 	char *np;
 
-	if (sw_utf8_valid(o->p, o->len))
+	if (sw_utf8_valid(o->p, o->len) && memchr(o->p, '\0', o->len) == NULL)
 		return 1;
 	if ((np = malloc(3 * o->len + 1)) == NULL)
 		return 0;
 	while (i < o->len) {
-		if ((len = utf8_seq(p + i, o->len - i)) == 0) {
+		if (p[i] == '\0' || (len = utf8_seq(p + i, o->len - i)) == 0) {
 			memcpy(np + k, "\xEF\xBF\xBD", 3);
 			k += 3;
 			i++;
@@ -264,35 +265,6 @@ static int scrub_utf8(struct obuf *o)
 		memcpy(np + k, p + i, len);
 		k += len;
 		i += len;
-	}
-	np[k] = '\0';
-	free(o->p);
-	o->p = np;
-	o->len = k;
-	o->cap = k + 1;
-	return 1;
-}
-
-/* Replaces each NUL byte of o with U+FFFD.  Returns 0 when out of memory. */
-static int replace_nuls(struct obuf *o)
-{
-	size_t n = 0, i, k;
-	char *np;
-
-	for (i = 0; i < o->len; i++)
-		n += o->p[i] == '\0';
-	if (n == 0)
-		return 1;
-	np = malloc(o->len + 2 * n + 1);
-	if (np == NULL)
-		return 0;
-	for (i = k = 0; i < o->len; i++) {
-		if (o->p[i] != '\0') {
-			np[k++] = o->p[i];
-			continue;
-		}
-		memcpy(np + k, "\xEF\xBF\xBD", 3);
-		k += 3;
 	}
 	np[k] = '\0';
 	free(o->p);
@@ -338,7 +310,7 @@ enum sw_err sw_fetch_body_utf8(const struct sw_fetch_result *r, char **out, size
 		ok = convert(cd, in, len, &o);
 		iconv_close(cd);
 	}
-	if (!ok || !scrub_utf8(&o) || !replace_nuls(&o)) {
+	if (!ok || !scrub_utf8(&o)) {
 		free(o.p);
 		return SW_ENOMEM;
 	}
