@@ -31,20 +31,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# free_port: prints a TCP port on 127.0.0.1 that nothing listens on now,
-# below 32768 where the kernel picks client ports.  Another test may take it
-# first; start_nginx then fails and is retried with new ports.
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 12000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-}
-
 # --- pages -----------------------------------------------------------------
 www="$NG/www"
 printf '<html><head><title>ok</title></head><body>hello</body></html>\n' >"$www/ok.html"
@@ -105,7 +91,8 @@ pids+=($!)
 have6=0
 grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null && have6=1
 
-start_nginx() {
+# write_conf: picks the ports and writes nginx.conf (see nginx_start).
+write_conf() {
 	HTTP=$(free_port)
 	HTTPS=$(free_port)
 	SELF=$(free_port)
@@ -114,21 +101,10 @@ start_nginx() {
 	REFUSED=$(free_port)
 	local listen6=""
 	[ "$have6" = 1 ] && listen6="listen [::1]:$HTTP;"
-	cat >"$NG/nginx.conf" <<-EOF
-		daemon off;
-		master_process off;
-		worker_processes 1;
-		error_log $NG/error.log warn;
-		pid $NG/nginx.pid;
-		events { worker_connections 2048; }
-		http {
-			access_log off;
-			client_body_temp_path $NG/tmp/body;
-			proxy_temp_path $NG/tmp/proxy;
-			fastcgi_temp_path $NG/tmp/fastcgi;
-			uwsgi_temp_path $NG/tmp/uwsgi;
-			scgi_temp_path $NG/tmp/scgi;
-			default_type text/html;
+	NGINX_WAIT_PORT=$EXPIRED
+	{
+		nginx_head
+		cat <<-EOF
 			keepalive_requests 100000;
 			root $www;
 			ssl_protocols TLSv1.2 TLSv1.3;
@@ -179,33 +155,11 @@ start_nginx() {
 				location / { try_files /ok.html =404; }
 			}
 		}
-	EOF
-	rm -f "$NG/nginx.pid"
-	nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" &
-	NGINX_PID=$!
-	local i
-	for i in $(seq 1 50); do
-		# nginx writes its pid file only once it holds every listening
-		# socket, so an answer on the port is then ours, not another test's.
-		if [ -s "$NG/nginx.pid" ] && (exec 3<>"/dev/tcp/127.0.0.1/$EXPIRED") 2>/dev/null; then
-			return 0
-		fi
-		kill -0 "$NGINX_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+		EOF
+	} >"$NG/nginx.conf"
 }
 
-started=0
-for attempt in 1 2 3; do
-	if start_nginx; then
-		started=1
-		break
-	fi
-	kill "$NGINX_PID" 2>/dev/null || true
-	wait "$NGINX_PID" 2>/dev/null || true
-done
-[ "$started" = 1 ] || { cat "$NG/error.log" >&2; fail "nginx did not start"; }
+nginx_start write_conf || fail "nginx did not start"
 pids+=("$NGINX_PID")
 
 for i in $(seq 1 50); do

@@ -24,28 +24,14 @@ trap cleanup EXIT
 
 printf '<html><head><title>ok</title></head><body>hello</body></html>\n' >"$NG/www/ok.html"
 
-# start_nginx: serves ok.test and new.test (the same page) and bad.test
-# (HTTP 500) on a free port $PORT; fails when nginx does not come up.
-start_nginx() {
-	# Below the kernel's ephemeral range (32768-60999), which busy hosts
-	# fill with client ports that a listener cannot bind.
-	PORT=$((20000 + RANDOM % 12000))
-	(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 1
-	cat >"$NG/nginx.conf" <<-EOF
-		daemon off;
-		master_process off;
-		worker_processes 1;
-		error_log $NG/error.log warn;
-		pid $NG/nginx.pid;
-		events { worker_connections 256; }
-		http {
-			access_log off;
-			client_body_temp_path $NG/tmp/body;
-			proxy_temp_path $NG/tmp/proxy;
-			fastcgi_temp_path $NG/tmp/fastcgi;
-			uwsgi_temp_path $NG/tmp/uwsgi;
-			scgi_temp_path $NG/tmp/scgi;
-			default_type text/html;
+# write_conf: serves ok.test and new.test (the same page) and bad.test
+# (HTTP 500) on a free port $PORT (see nginx_start in lib.bash).
+write_conf() {
+	PORT=$(free_port)
+	NGINX_WAIT_PORT=$PORT
+	{
+		nginx_head
+		cat <<-EOF
 			root $NG/www;
 			server {
 				listen 127.0.0.1:$PORT;
@@ -58,31 +44,10 @@ start_nginx() {
 				location / { return 500 "broken\n"; }
 			}
 		}
-	EOF
-	nginx -p "$NG" -c "$NG/nginx.conf" -e "$NG/error.log" &
-	NGINX_PID=$!
-	local i
-	# nginx writes its pid file only once it holds every listening socket:
-	# the port alone may answer for another program that took it meanwhile.
-	for i in $(seq 1 50); do
-		[ -s "$NG/nginx.pid" ] && (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
-		kill -0 "$NGINX_PID" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+		EOF
+	} >"$NG/nginx.conf"
 }
-started=0
-for attempt in 1 2 3 4 5; do
-	if start_nginx; then
-		started=1
-		break
-	fi
-	[ -z "$NGINX_PID" ] || kill "$NGINX_PID" 2>/dev/null || true
-	[ -z "$NGINX_PID" ] || wait "$NGINX_PID" 2>/dev/null || true
-	NGINX_PID=
-	rm -f "$NG/nginx.pid"
-done
-[ "$started" = 1 ] || { cat "$NG/error.log" 2>/dev/null; fail "nginx did not start"; }
+nginx_start write_conf || fail "nginx did not start"
 
 RES=()
 for h in ok.test new.test bad.test off.test; do
