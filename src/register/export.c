@@ -76,6 +76,15 @@ static const char *label(struct exp *x, enum sw_ent e, int64_t id)
 	return x->cache[x->ncache++];
 }
 
+/* Frees the label cache of x. */
+static void exp_cleanup(struct exp *x)
+{
+	for (size_t i = 0; i < x->ncache; i++)
+		free(x->cache[i]);
+	free(x->cache);
+	sw_strmap_cleanup(&x->labels);
+}
+
 /* Emits the header row. */
 static enum sw_err header(struct exp *x)
 {
@@ -203,10 +212,7 @@ enum sw_err sw_export_sites(struct sw_store *st, const struct sw_filter *f, int 
 		if (!rc)
 			rc = x.rc;
 	}
-	for (size_t i = 0; i < x.ncache; i++)
-		free(x.cache[i]);
-	free(x.cache);
-	sw_strmap_cleanup(&x.labels);
+	exp_cleanup(&x);
 	return rc;
 }
 
@@ -252,9 +258,6 @@ enum sw_err sw_export_table(struct sw_store *st, const struct sw_entity *ent, in
 		if (!rc)
 			rc = x.rc;
 	}
-	for (size_t i = 0; i < x.ncache; i++)
-		free(x.cache[i]);
-	free(x.cache);
-	sw_strmap_cleanup(&x.labels);
+	exp_cleanup(&x);
 	return rc;
 }
