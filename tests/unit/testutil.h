@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/validate.h"
 #include "store/store.h"
 
 #ifdef SW_HAVE_PG
@@ -85,6 +86,30 @@ static inline struct sw_store *sw_test_store(void)
 		abort();
 	}
 	return st;
+}
+
+/* cmocka setup/teardown pair: a fresh store in *state, closed after. */
+static inline int sw_test_setup(void **state)
+{
+	*state = sw_test_store();
+	return 0;
+}
+
+static inline int sw_test_teardown(void **state)
+{
+	sw_store_close(*state);
+	return 0;
+}
+
+/* Writes into out the credit code made of the 17 characters c17 and their
+ * check character; aborts when c17 holds a character the code never uses. */
+static inline void sw_test_credit(char out[19], const char *c17)
+{
+	memcpy(out, c17, 17);
+	out[17] = sw_credit_code_check_char(c17);
+	out[18] = '\0';
+	if (out[17] == '\0')
+		abort();
 }
 
 #endif

@@ -31,32 +31,12 @@
 
 static char code1[19], code2[19], code3[19];
 
-static void credit(char out[19], const char *c17)
-{
-	memcpy(out, c17, 17);
-	out[17] = sw_credit_code_check_char(c17);
-	out[18] = '\0';
-	assert_true(out[17] != '\0');
-}
-
 static int setup_codes(void **state)
 {
 	(void)state;
-	credit(code1, "11110000000000011");
-	credit(code2, "12110000000000022");
-	credit(code3, "91440300MA0000033");
-	return 0;
-}
-
-static int setup(void **state)
-{
-	*state = sw_test_store();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sw_store_close(*state);
+	sw_test_credit(code1, "11110000000000011");
+	sw_test_credit(code2, "12110000000000022");
+	sw_test_credit(code3, "91440300MA0000033");
 	return 0;
 }
 
@@ -575,7 +555,7 @@ static void test_xlsx_bad_path(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, sw_test_setup, sw_test_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_empty_register),
 		T(test_csv_round_trip),

@@ -32,34 +32,14 @@
 static char code1[19], code2[19], code3[19], code4[19], code5[19];
 
 /* Writes a valid credit code for the first 17 characters c17 into out. */
-static void credit(char out[19], const char *c17)
-{
-	memcpy(out, c17, 17);
-	out[17] = sw_credit_code_check_char(c17);
-	out[18] = '\0';
-	assert_true(out[17] != '\0');
-}
-
 static int setup_codes(void **state)
 {
 	(void)state;
-	credit(code1, "11110000000000011"); /* 党政机关 credit codes start 11 */
-	credit(code2, "11110000000000022");
-	credit(code3, "11440300000000033");
-	credit(code4, "12110000000000044");
-	credit(code5, "91110000MA0000055");
-	return 0;
-}
-
-static int setup(void **state)
-{
-	*state = sw_test_store();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sw_store_close(*state);
+	sw_test_credit(code1, "11110000000000011"); /* 党政机关 credit codes start 11 */
+	sw_test_credit(code2, "11110000000000022");
+	sw_test_credit(code3, "11440300000000033");
+	sw_test_credit(code4, "12110000000000044");
+	sw_test_credit(code5, "91110000MA0000055");
 	return 0;
 }
 
@@ -1123,7 +1103,7 @@ static void test_import_file(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, sw_test_setup, sw_test_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_empty_input),
 		T(test_kind_names),

@@ -27,18 +27,6 @@
 
 /* ---- helpers ---- */
 
-static int setup(void **state)
-{
-	*state = sw_test_store();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	sw_store_close(*state);
-	return 0;
-}
-
 /* Field index of key in rec's entity. */
 static int fi(const struct sw_rec *r, const char *key)
 {
@@ -120,15 +108,6 @@ static void rejected_at(int line, struct sw_store *st, enum sw_ent e, const char
 }
 
 /* Writes a valid credit code for the first 17 characters c17 into out. */
-static void credit(char out[19], const char *c17)
-{
-	assert_int_equal(strlen(c17), 17);
-	memcpy(out, c17, 17);
-	out[17] = sw_credit_code_check_char(c17);
-	out[18] = '\0';
-	assert_true(out[17] != '\0');
-}
-
 static int64_t count(struct sw_store *st, enum sw_ent e)
 {
 	struct sw_errbuf eb;
@@ -439,7 +418,7 @@ static void test_apply_ref(void **state)
 	char code[19], lower[19], idtxt[24];
 	int64_t u1, u2, g;
 
-	credit(code, "91110000MA0000001");
+	sw_test_credit(code, "91110000MA0000001");
 	u1 = add_unit(st, "北京市网信办", code);
 	u2 = add_unit(st, "北京市教委", NULL);
 	g = add_group(st, "北京市政府网站群");
@@ -1011,7 +990,7 @@ static void test_outer_rollback_undoes_adds(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, sw_test_setup, sw_test_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_trim),
 		T(test_apply_null_and_blank_clear),
