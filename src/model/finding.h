@@ -28,6 +28,7 @@ int sw_sev_parse(const char *name);
 /* One kind of finding. */
 struct sw_finding_kind {
 	const char *key;   /* "tls.expired": family before the dot */
+	const char *family; /* "tls": what users filter and count by */
 	const char *zh;    /* 证书已过期 */
 	enum sw_sev sev;   /* default severity */
 };
