@@ -1,0 +1,7 @@
+rule php_eval_request
+{
+    strings:
+        $a = "eval(" nocase
+    condition:
+        $a
+}
