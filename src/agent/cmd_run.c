@@ -191,7 +191,8 @@ static void loop(struct run *r, int sfd, int lfd)
 			       {r->g.req_pipe[0], POLLIN, 0}};
 
 	for (;;) {
-		int n = poll(pf, r->g.req_pipe[0] >= 0 ? 4 : 3, 1000);
+		int due = ag_guard_settle(&r->g, 0);
+		int n = poll(pf, r->g.req_pipe[0] >= 0 ? 4 : 3, due >= 0 && due < 1000 ? due : 1000);
 		if (n < 0 && errno != EINTR)
 			break;
 		if (pf[2].revents)
@@ -251,6 +252,7 @@ int ag_cmd_run(struct ag_config *c, const struct ag_opts *o)
 		r->g.n_roots, (unsigned long long)files, r->g.ops->name,
 		r->g.perm_fd >= 0 ? " and the serve-time guard" : "");
 	loop(r, sfd, lfd);
+	ag_guard_settle(&r->g, 1);
 	ag__emit(&r->g, "agent_stop", -1, NULL);
 	rc = 0;
 out:

@@ -137,6 +137,8 @@ void ag_guard_cleanup(struct ag_guard *g)
 	free(g->nb);
 	free(g->nb_arena);
 	free(g->nb_slot);
+	ag_guard_settle(g, 1);
+	free(g->pend);
 	free(g->buf);
 	free(g->rbuf);
 	ag_hasher_cleanup(&g->h);
@@ -285,6 +287,17 @@ static void unknown_at(struct ag_guard *g, uint32_t ri, const char *path, const 
 	ag__who(pid, &who);
 	if (ag__quarantine_move(g, ri, path, rel, "created", &who, &q) == SW_OK) {
 		g->n_removed++;
+		if (S_ISREG(st.st_mode) && !g->quiet) {
+			/* Its writer may still be writing into it: report once quiet. */
+			char qp[4600];
+			int fd;
+			snprintf(qp, sizeof qp, "%s/%s", g->qdir, q.name);
+			fd = open(qp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0) {
+				ag__pend(g, ri, fd, 0, rel, &q, NULL, &who, NULL);
+				return;
+			}
+		}
 		ag__emit_tamper(g, ri, rel, "created", "removed", &q, NULL, &who,
 				S_ISDIR(st.st_mode) ? "directory" : S_ISLNK(st.st_mode) ? "symlink"
 											 : NULL);
@@ -390,13 +403,14 @@ static void check_file(struct ag_guard *g, uint32_t ri, uint32_t ent, const char
 		sw_errbuf_clear(&eb);
 		ag__who(pid, &who);
 		rc = ag__restore(g, ri, ent, path, &eb);
-		ag__quarantine_copy(g, ri, rel, "modified", &who,
-				    (uint64_t)size <= g->bufsz ? g->buf : NULL, size, fd, d, &q);
-		close(fd);
 		if (rc == SW_OK)
 			g->n_restored++;
-		ag__emit_tamper(g, ri, rel, "modified", rc ? "failed" : "restored", &q, e->hash,
-				&who, rc ? eb.msg : NULL);
+		if (g->quiet) {
+			close(fd);
+		} else {
+			memset(&q, 0, sizeof q);
+			ag__pend(g, ri, fd, 1, rel, &q, e->hash, &who, rc ? eb.msg : NULL);
+		}
 		if (rc && strstr(eb.msg, "corrupt"))
 			ag__emit(g, "store_corrupt", (int)ri, NULL);
 	}

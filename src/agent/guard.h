@@ -79,6 +79,27 @@ struct ag_notice {
 
 struct ag_watch_ops;
 
+/*
+ * An attacker's file whose writer may still be writing: a shell's "echo x
+ * > page.html" truncates (one event, on which the page is restored at
+ * once) and writes afterwards, into the inode that is no longer the page.
+ * The guard keeps that inode open and puts its final bytes in quarantine
+ * (and reports the event) once it has been quiet for AG_SETTLE_MS.
+ */
+#define AG_SETTLE_MS 100
+struct ag_pending {
+	int fd;
+	uint32_t root;
+	int modified;      /* 1: restored page (copy into quarantine); 0: moved new file */
+	char *rel, *err;   /* owned */
+	char qname[256];   /* moved file's quarantine name (modified: filled at the end) */
+	int64_t latency_us;
+	int64_t quiet_since, size, mtime_ns;
+	uint8_t expected[AG_HASH_LEN];
+	int32_t pid;
+	char exe[256], comm[32];
+};
+
 struct ag_guard {
 	struct ag_config *cfg;
 	struct ag_store *st;
@@ -116,6 +137,9 @@ struct ag_guard {
 	uint32_t *nb_slot;
 	size_t nb_mask;
 	int64_t batch_t0; /* monotonic ns when the batch was read */
+
+	struct ag_pending *pend;
+	uint32_t n_pend, cap_pend;
 
 	int need_reconcile; /* queue overflow: compare everything */
 	int quiet;          /* publishing in place: delete instead of quarantine, no events */
@@ -159,6 +183,10 @@ void ag_guard_flush(struct ag_guard *g);
 /* Compares the whole of root r (every root when r < 0) with its baseline
  * and repairs; reason goes into the event.  Also (re)watches directories. */
 void ag_guard_reconcile(struct ag_guard *g, int r, const char *reason);
+
+/* Finishes pending quarantines that went quiet (all of them when force);
+ * returns milliseconds until the next is due, or -1 when none waits. */
+int ag_guard_settle(struct ag_guard *g, int force);
 
 /* Checks one baseline entry now (serve-time guard's requests). */
 void ag_guard_check_entry(struct ag_guard *g, uint32_t r, uint32_t ent);

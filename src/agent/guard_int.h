@@ -51,6 +51,12 @@ enum sw_err ag__quarantine_copy(struct ag_guard *g, uint32_t ri, const char *rel
 				int64_t n, int fd, const uint8_t hash[AG_HASH_LEN],
 				struct ag_qres *q);
 
+/* Holds fd (taken) until its writer is done; see struct ag_pending.
+ * q->name names the already moved file when modified is 0. */
+void ag__pend(struct ag_guard *g, uint32_t ri, int fd, int modified, const char *rel,
+	      const struct ag_qres *q, const uint8_t *expected, const struct ag_who *who,
+	      const char *err);
+
 /* Fills who from /proc when pid > 0. */
 void ag__who(int32_t pid, struct ag_who *who);
 

@@ -555,3 +555,115 @@ void ag__emit_tamper(struct ag_guard *g, uint32_t ri, const char *rel, const cha
 	ag__emit(g, "tamper", (int)ri, &j);
 	ag_json_free(&j);
 }
+
+void ag__pend(struct ag_guard *g, uint32_t ri, int fd, int modified, const char *rel,
+	      const struct ag_qres *q, const uint8_t *expected, const struct ag_who *who,
+	      const char *err)
+{
+	struct ag_pending *p;
+	struct stat st;
+
+	if (g->n_pend == g->cap_pend) {
+		uint32_t cap = g->cap_pend ? g->cap_pend * 2 : 64;
+		struct ag_pending *np = cap > 4096 ? NULL : realloc(g->pend, cap * sizeof *np);
+		if (!np) {
+			ag_guard_settle(g, 1); /* too many at once: finish them now */
+			if (!g->pend) {
+				close(fd);
+				return;
+			}
+		} else {
+			g->pend = np;
+			g->cap_pend = cap;
+		}
+	}
+	p = &g->pend[g->n_pend++];
+	memset(p, 0, sizeof *p);
+	p->fd = fd;
+	p->root = ri;
+	p->modified = modified;
+	p->rel = strdup(rel);
+	p->err = err ? strdup(err) : NULL;
+	snprintf(p->qname, sizeof p->qname, "%s", q->name);
+	if (expected)
+		memcpy(p->expected, expected, AG_HASH_LEN);
+	p->latency_us = g->batch_t0 && g->restored_at > g->batch_t0
+				? (g->restored_at - g->batch_t0) / 1000
+				: -1;
+	p->quiet_since = ag_mono_ns();
+	if (fstat(fd, &st) == 0) {
+		p->size = st.st_size;
+		p->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	}
+	p->pid = who ? who->pid : 0;
+	if (who) {
+		memcpy(p->exe, who->exe, sizeof p->exe);
+		memcpy(p->comm, who->comm, sizeof p->comm);
+	}
+}
+
+/* Puts the final bytes of a pending item in quarantine and reports it. */
+static void finish(struct ag_guard *g, struct ag_pending *p)
+{
+	struct ag_who who = {p->pid, "", ""};
+	struct ag_qres q;
+	uint8_t d[AG_HASH_LEN];
+	int64_t size = 0;
+	int64_t t0 = g->batch_t0, r0 = g->restored_at;
+
+	memcpy(who.exe, p->exe, sizeof who.exe);
+	memcpy(who.comm, p->comm, sizeof who.comm);
+	memset(&q, 0, sizeof q);
+	if (ag_hash_fd(&g->h, p->fd, g->buf, g->bufsz, d, &size) == SW_OK) {
+		if (p->modified) {
+			ag__quarantine_copy(g, p->root, p->rel, "modified", &who,
+					    (uint64_t)size <= g->bufsz ? g->buf : NULL, size, p->fd, d,
+					    &q);
+		} else {
+			snprintf(q.name, sizeof q.name, "%s", p->qname);
+			ag_hex(d, AG_HASH_LEN, q.hash);
+			q.size = size;
+			q_meta(g, p->root, p->rel, "created", &who, &q);
+		}
+	}
+	/* The event carries the latency measured at the restore. */
+	g->batch_t0 = 1;
+	g->restored_at = p->latency_us >= 0 ? 1 + p->latency_us * 1000 : 0;
+	ag__emit_tamper(g, p->root, p->rel, p->modified ? "modified" : "created",
+			p->err ? "failed" : p->modified ? "restored" : "removed", &q,
+			p->modified ? p->expected : NULL, &who, p->err);
+	g->batch_t0 = t0;
+	g->restored_at = r0;
+	close(p->fd);
+	free(p->rel);
+	free(p->err);
+}
+
+int ag_guard_settle(struct ag_guard *g, int force)
+{
+	int64_t now = ag_mono_ns(), next = -1;
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < g->n_pend; i++) {
+		struct ag_pending *p = &g->pend[i];
+		struct stat st;
+		int64_t due;
+		if (fstat(p->fd, &st) == 0 &&
+		    (st.st_size != p->size ||
+		     (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec != p->mtime_ns)) {
+			p->size = st.st_size;
+			p->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+			p->quiet_since = now;
+		}
+		due = p->quiet_since + (int64_t)AG_SETTLE_MS * 1000000;
+		if (force || now >= due) {
+			finish(g, p);
+			continue;
+		}
+		if (next < 0 || (due - now) / 1000000 + 1 < next)
+			next = (due - now) / 1000000 + 1;
+		g->pend[k++] = *p;
+	}
+	g->n_pend = k;
+	return (int)next;
+}
