@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -175,6 +176,7 @@ static int start(struct run *r)
 		return ag_err("%s", eb.msg), 1;
 	if (ag_guard_watch(&r->g, &eb))
 		return ag_err("%s", eb.msg), 1;
+
 	r->rp.cfg = r->c;
 	r->rp.spool = &r->sp;
 	r->rp.status = status_members;
@@ -257,6 +259,8 @@ int ag_cmd_run(struct ag_config *c, const struct ag_opts *o)
 	rc = 0;
 out:
 	ag_perm_stop(&r->perm);
+	if (r->g.roots)
+		ag_guard_settle(&r->g, 1);
 	ag_reporter_stop(&r->rp);
 	if (lfd >= 0) {
 		char p[4200];

@@ -40,6 +40,8 @@ static const struct opt opts[] = {
 	{"hash", "hash", T_ALGO, offsetof(struct ag_config, algo), 0, 0},
 	{"watcher", "watcher", T_WATCHER, offsetof(struct ag_config, watcher), 0, 0},
 	{"serve_guard", "serve-guard", T_BOOL, offsetof(struct ag_config, serve_guard), 0, 1},
+	{"sync_before_rename", "sync-before-rename", T_BOOL, offsetof(struct ag_config, sync_first),
+	 0, 1},
 	{"heartbeat", "heartbeat", T_DUR, offsetof(struct ag_config, heartbeat_s), 1, 86400},
 	{"threads", "threads", T_INT, offsetof(struct ag_config, threads), 0, 256},
 	{"scan_max", "scan-max", T_SIZE, offsetof(struct ag_config, scan_max), 1024,
@@ -52,6 +54,7 @@ void ag_config_init(struct ag_config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->algo = AG_SHA256;
+	c->sync_first = 1;
 	c->heartbeat_s = 30;
 	c->scan_max = 8 << 20;
 	c->pause_max_s = 86400;

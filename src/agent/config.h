@@ -44,6 +44,9 @@ struct ag_config {
 	int algo;       /* enum ag_algo */
 	int watcher;    /* enum ag_watcher */
 	int serve_guard; /* 1: FAN_OPEN_PERM check before a protected file is opened */
+	int sync_first;  /* 1 (default): fsync a restored file before renaming it in;
+			  * 0: rename first, fsync right after (restored sooner, a
+			  * crash in between may leave the file empty) */
 	int heartbeat_s; /* seconds between heartbeats */
 	int threads;     /* hashing threads for init/publish; 0 = all cores */
 	int64_t scan_max; /* bytes of an upload given to YARA (the rest unscanned) */

@@ -84,6 +84,11 @@ static enum sw_err load_root(struct ag_guard *g, size_t i, struct sw_errbuf *eb)
 	ag_base_mark_uploads(&r->b, r->rc);
 	ag_base_counts(&r->b, &r->files, &r->dirs, &r->links, &(uint64_t){0});
 	load_pause(r);
+	{
+		struct stat a, b;
+		r->same_dev = stat(r->rc->path, &a) == 0 && stat(g->qdir, &b) == 0 &&
+			      a.st_dev == b.st_dev;
+	}
 	return SW_OK;
 }
 
@@ -97,6 +102,7 @@ enum sw_err ag_guard_init(struct ag_guard *g, struct ag_config *cfg, struct ag_s
 	g->st = st;
 	g->spool = spool;
 	g->wfd = g->perm_fd = -1;
+	g->qindex_fd = -1;
 	g->req_pipe[0] = g->req_pipe[1] = -1;
 	g->self = getpid();
 	pthread_rwlock_init(&g->base_lock, NULL);
@@ -110,6 +116,13 @@ enum sw_err ag_guard_init(struct ag_guard *g, struct ag_config *cfg, struct ag_s
 		return SW_ENOMEM;
 	if ((rc = ag_hasher_init(&g->h, cfg->algo, eb)))
 		return rc;
+	{
+		char ip[4300];
+		snprintf(ip, sizeof ip, "%s/index.jsonl", g->qdir);
+		g->qindex_fd = open(ip, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+		if (g->qindex_fd < 0)
+			return sw_errf(eb, SW_EIO, "cannot open %s: %s", ip, strerror(errno));
+	}
 	for (size_t i = 0; i < g->n_roots; i++)
 		if ((rc = load_root(g, i, eb)))
 			return rc;
@@ -139,6 +152,10 @@ void ag_guard_cleanup(struct ag_guard *g)
 	free(g->nb_slot);
 	ag_guard_settle(g, 1);
 	free(g->pend);
+	if (g->qindex_fd >= 0) {
+		fdatasync(g->qindex_fd);
+		close(g->qindex_fd);
+	}
 	free(g->buf);
 	free(g->rbuf);
 	ag_hasher_cleanup(&g->h);
@@ -402,15 +419,19 @@ static void check_file(struct ag_guard *g, uint32_t ri, uint32_t ent, const char
 
 		sw_errbuf_clear(&eb);
 		ag__who(pid, &who);
+		memset(&q, 0, sizeof q);
+		/* Same file system: the attacker's inode itself goes to
+		 * quarantine (a hard link, no copy, no new inode), and keeps
+		 * whatever its writer still writes. */
+		if (g->roots[ri].same_dev && !g->quiet)
+			ag__quarantine_link(g, fd, rel, &q);
 		rc = ag__restore(g, ri, ent, path, &eb);
 		if (rc == SW_OK)
 			g->n_restored++;
-		if (g->quiet) {
+		if (g->quiet)
 			close(fd);
-		} else {
-			memset(&q, 0, sizeof q);
+		else
 			ag__pend(g, ri, fd, 1, rel, &q, e->hash, &who, rc ? eb.msg : NULL);
-		}
 		if (rc && strstr(eb.msg, "corrupt"))
 			ag__emit(g, "store_corrupt", (int)ri, NULL);
 	}
@@ -534,6 +555,8 @@ void ag_guard_flush(struct ag_guard *g)
 	}
 	g->batch_t0 = 0;
 	g->restored_at = 0;
+	if (g->n_pend)
+		ag_guard_settle(g, 0);
 }
 
 /* ---- reconciliation ---------------------------------------------------- */

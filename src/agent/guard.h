@@ -67,6 +67,7 @@ struct ag_groot {
 	uint32_t n_pack_fds;
 	int64_t paused_until; /* wall seconds; 0 when guarded */
 	int accept_on_resume;
+	int same_dev; /* on the store's file system: quarantine by hard link */
 	uint64_t files, dirs, links;
 };
 
@@ -92,7 +93,7 @@ struct ag_pending {
 	uint32_t root;
 	int modified;      /* 1: restored page (copy into quarantine); 0: moved new file */
 	char *rel, *err;   /* owned */
-	char qname[256];   /* moved file's quarantine name (modified: filled at the end) */
+	char qname[256];   /* quarantine name when already there (moved or linked), else "" */
 	int64_t latency_us;
 	int64_t quiet_since, size, mtime_ns;
 	uint8_t expected[AG_HASH_LEN];
@@ -127,6 +128,8 @@ struct ag_guard {
 	int64_t restored_at; /* monotonic ns of the last restore's rename */
 	char qdir[4200];
 	unsigned tmp_seq;
+	int qindex_fd;      /* STORE/quarantine/index.jsonl, appended */
+	int qindex_dirty;   /* appended since the last fdatasync */
 	pid_t self;
 
 	/* Current batch. */

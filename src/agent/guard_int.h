@@ -57,6 +57,10 @@ void ag__pend(struct ag_guard *g, uint32_t ri, int fd, int modified, const char 
 	      const struct ag_qres *q, const uint8_t *expected, const struct ag_who *who,
 	      const char *err);
 
+/* Links the inode open as fd into quarantine under a new name (q->name);
+ * leaves q->name empty when that is impossible. */
+void ag__quarantine_link(struct ag_guard *g, int fd, const char *rel, struct ag_qres *q);
+
 /* Fills who from /proc when pid > 0. */
 void ag__who(int32_t pid, struct ag_who *who);
 

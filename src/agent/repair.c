@@ -106,11 +106,14 @@ static enum sw_err restore_file(struct ag_guard *g, struct ag_groot *r, uint32_t
 	rc = ag_pack_copy(pfd, e->u.f.off, e->size, e->hash, &g->h, fd, g->rbuf, g->bufsz, eb);
 	if (rc == SW_OK) {
 		set_attrs_fd(fd, e);
-		if (fsync(fd) || rename(tmp, path))
+		if ((g->cfg->sync_first && fsync(fd)) || rename(tmp, path))
 			rc = sw_errf(eb, SW_EIO, "cannot restore %s: %s", path, strerror(errno));
+		else if (!g->cfg->sync_first)
+			g->restored_at = ag_mono_ns(), fsync(fd);
 	}
 	if (rc == SW_OK) {
-		g->restored_at = ag_mono_ns();
+		if (g->cfg->sync_first)
+			g->restored_at = ag_mono_ns();
 		if (fstat(fd, &st) == 0)
 			ag__verified(e, &st);
 	}
@@ -322,15 +325,16 @@ static void q_name(struct ag_guard *g, const char *rel, char *out, size_t n)
 	snprintf(out, n, "%s-%ld-%u-%s", t, (long)g->self, ++seq, k ? base : "root");
 }
 
-/* Writes the .meta record of a quarantine item. */
+/* Appends the record of a quarantine item to STORE/quarantine/index.jsonl. */
 static void q_meta(struct ag_guard *g, uint32_t ri, const char *rel, const char *why,
 		   const struct ag_who *who, const struct ag_qres *q)
 {
 	struct ag_json j;
-	char path[4600], t[32];
+	char t[32];
 
 	ag_json_init(&j);
 	ag_fmt_time(ag_wall_ns(), t);
+	ag_json_str(&j, "name", q->name);
 	ag_json_str(&j, "root", g->roots[ri].rc->path);
 	ag_json_str(&j, "path", rel);
 	ag_json_str(&j, "time", t);
@@ -356,16 +360,10 @@ static void q_meta(struct ag_guard *g, uint32_t ri, const char *rel, const char 
 		ag_json_free(&j);
 		j = w;
 	}
-	snprintf(path, sizeof path, "%s/%s.meta", g->qdir, q->name);
-	if (!j.oom) {
-		/* A new unique name: no temporary file needed. */
-		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0400);
-		if (fd >= 0) {
-			if (ag_write_all(fd, j.s, j.len) == 0)
-				fdatasync(fd);
-			close(fd);
-		}
-	}
+	/* One index for all items: a file per record would cost an inode
+	 * each (see check_file). */
+	if (!j.oom && g->qindex_fd >= 0 && ag_write_all(g->qindex_fd, j.s, j.len) == 0)
+		g->qindex_dirty = 1;
 	ag_json_free(&j);
 }
 
@@ -491,8 +489,7 @@ enum sw_err ag__quarantine_copy(struct ag_guard *g, uint32_t ri, const char *rel
 			left -= c;
 		}
 	}
-	if (!bad)
-		fdatasync(out);
+	fdatasync(out);
 	close(out);
 	q->size = n;
 	ag_hex(hash, AG_HASH_LEN, q->hash);
@@ -556,6 +553,19 @@ void ag__emit_tamper(struct ag_guard *g, uint32_t ri, const char *rel, const cha
 	ag_json_free(&j);
 }
 
+void ag__quarantine_link(struct ag_guard *g, int fd, const char *rel, struct ag_qres *q)
+{
+	char dst[4600];
+
+	q_name(g, rel, q->name, sizeof q->name);
+	snprintf(dst, sizeof dst, "%s/%s", g->qdir, q->name);
+	if (linkat(fd, "", AT_FDCWD, dst, AT_EMPTY_PATH)) {
+		q->name[0] = '\0';
+		return;
+	}
+	g->n_quarantined++;
+}
+
 void ag__pend(struct ag_guard *g, uint32_t ri, int fd, int modified, const char *rel,
 	      const struct ag_qres *q, const uint8_t *expected, const struct ag_who *who,
 	      const char *err)
@@ -615,7 +625,7 @@ static void finish(struct ag_guard *g, struct ag_pending *p)
 	memcpy(who.comm, p->comm, sizeof who.comm);
 	memset(&q, 0, sizeof q);
 	if (ag_hash_fd(&g->h, p->fd, g->buf, g->bufsz, d, &size) == SW_OK) {
-		if (p->modified) {
+		if (p->modified && !p->qname[0]) {
 			ag__quarantine_copy(g, p->root, p->rel, "modified", &who,
 					    (uint64_t)size <= g->bufsz ? g->buf : NULL, size, p->fd, d,
 					    &q);
@@ -623,7 +633,7 @@ static void finish(struct ag_guard *g, struct ag_pending *p)
 			snprintf(q.name, sizeof q.name, "%s", p->qname);
 			ag_hex(d, AG_HASH_LEN, q.hash);
 			q.size = size;
-			q_meta(g, p->root, p->rel, "created", &who, &q);
+			q_meta(g, p->root, p->rel, p->modified ? "modified" : "created", &who, &q);
 		}
 	}
 	/* The event carries the latency measured at the restore. */
@@ -665,5 +675,9 @@ int ag_guard_settle(struct ag_guard *g, int force)
 		g->pend[k++] = *p;
 	}
 	g->n_pend = k;
+	if (g->qindex_dirty && g->qindex_fd >= 0) {
+		fdatasync(g->qindex_fd);
+		g->qindex_dirty = 0;
+	}
 	return (int)next;
 }

@@ -177,8 +177,11 @@ static void fan_drain(struct ag_guard *g)
 {
 	static char buf[RDBUF] __attribute__((aligned(8)));
 	ssize_t n;
+	int rounds = 0;
 
-	while ((n = read(g->wfd, buf, sizeof buf)) > 0) {
+	/* A bounded number of reads, so the control socket and the serve-time
+	 * guard's requests are served during a long burst too. */
+	while (rounds++ < 16 && (n = read(g->wfd, buf, sizeof buf)) > 0) {
 		const struct fanotify_event_metadata *md = (const void *)buf;
 		for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n)) {
 			if (md->vers != FANOTIFY_METADATA_VERSION)

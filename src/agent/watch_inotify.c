@@ -83,8 +83,11 @@ static void ino_drain(struct ag_guard *g)
 {
 	static char buf[RDBUF] __attribute__((aligned(8)));
 	ssize_t n;
+	int rounds = 0;
 
-	while ((n = read(g->wfd, buf, sizeof buf)) > 0) {
+	/* A bounded number of reads, so the control socket and the serve-time
+	 * guard's requests are served during a long burst too. */
+	while (rounds++ < 16 && (n = read(g->wfd, buf, sizeof buf)) > 0) {
 		for (char *p = buf; p + sizeof(struct inotify_event) <= buf + n;) {
 			const struct inotify_event *ev = (const void *)p;
 			uint32_t wi;
