@@ -62,6 +62,7 @@ static void status_members(struct ag_json *j, void *arg)
 		ag_json_int(j, "serve_allowed", (int64_t)r->perm.allowed);
 		ag_json_int(j, "serve_denied", (int64_t)r->perm.denied);
 		ag_json_int(j, "serve_hashed", (int64_t)r->perm.hashed);
+		ag_json_int(j, "serve_writer_waits", (int64_t)r->perm.writer_waits);
 	}
 	if (r->g.last_event_ns) {
 		ag_fmt_time(r->g.last_event_ns, t);
@@ -233,6 +234,7 @@ int ag_cmd_run(struct ag_config *c, const struct ag_opts *o)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	ag_perm_block_signal(); /* before any thread starts: they inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (start(r))
@@ -242,12 +244,15 @@ int ag_cmd_run(struct ag_config *c, const struct ag_opts *o)
 		ag_err("%s", eb.msg);
 		goto out;
 	}
-	ag__emit(&r->g, "agent_start", -1, NULL);
-	ag_guard_reconcile(&r->g, -1, "start");
+	/* The serve-time guard answers before the first directory is marked
+	 * for it: our own opens during the reconciliation wait for an answer
+	 * too. */
 	if (r->g.perm_fd >= 0 && ag_perm_start(&r->perm, &r->g, &eb)) {
 		ag_err("%s", eb.msg);
 		goto out;
 	}
+	ag__emit(&r->g, "agent_start", -1, NULL);
+	ag_guard_reconcile(&r->g, -1, "start");
 	for (size_t i = 0; i < r->g.n_roots; i++)
 		files += r->g.roots[i].files;
 	fprintf(stderr, "sitewarden-agent: guarding %zu root(s), %llu files, with %s%s\n",

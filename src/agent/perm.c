@@ -2,6 +2,7 @@
  * perm.c - the serve-time guard's thread (perm.h).
  */
 #include "agent/perm.h"
+#include "agent/fsutil.h"
 #include "agent/glob.h"
 #include "agent/walk.h"
 
@@ -13,11 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fanotify.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #define RDBUF 65536
+
+void ag_perm_block_signal(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN + AG_LEASE_SIG_OFF);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
 
 enum sw_err ag_perm_open(struct ag_guard *g, struct sw_errbuf *eb)
 {
@@ -44,7 +57,8 @@ static void request(struct ag_guard *g, uint32_t ri, uint32_t ent)
 	(void)!write(g->req_pipe[1], m, sizeof m);
 }
 
-/* Decides about an open of fd by another process: 1 allow, 0 deny. */
+/* Decides about an open of fd by another process: 0 deny, 1 allow, 2
+ * allow a protected file (to be held under a lease). */
 static int decide(struct ag_perm *p, struct ag_hasher *h, uint8_t *buf, int fd)
 {
 	struct ag_guard *g = p->g;
@@ -87,6 +101,7 @@ static int decide(struct ag_perm *p, struct ag_hasher *h, uint8_t *buf, int fd)
 		e = &r->b.e[ent];
 		if (e->type != AG_REG)
 			break;
+		allow = 2; /* a protected file: served under a lease */
 		if ((uint64_t)st.st_ino == __atomic_load_n(&e->ino, __ATOMIC_RELAXED) &&
 		    (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec ==
 			    __atomic_load_n(&e->ctime_ns, __ATOMIC_RELAXED))
@@ -101,6 +116,140 @@ static int decide(struct ag_perm *p, struct ag_hasher *h, uint8_t *buf, int fd)
 	return allow;
 }
 
+/* The lease entry of an inode, or NULL. */
+static struct ag_lease *lease_find(struct ag_perm *p, uint64_t dev, uint64_t ino)
+{
+	for (uint32_t i = 0; i < p->n_leases; i++)
+		if (p->leases[i].ino == ino && p->leases[i].dev == dev)
+			return &p->leases[i];
+	return NULL;
+}
+
+/* Drops lease entry l (releasing the lease: a waiting writer proceeds). */
+static void lease_drop(struct ag_perm *p, struct ag_lease *l)
+{
+	fcntl(l->fd, F_SETLEASE, F_UNLCK);
+	close(l->fd);
+	*l = p->leases[--p->n_leases];
+}
+
+/*
+ * A reader is allowed to open fd (inode st): keeps it under a read lease.
+ * Returns 1 when fd now belongs to the lease table, 0 when the caller
+ * still owns fd, -1 to refuse the open (a writer has or wants the inode).
+ */
+static int lease_reader(struct ag_perm *p, int fd, const struct stat *st)
+{
+	struct ag_lease *l = lease_find(p, st->st_dev, st->st_ino);
+	struct f_owner_ex own = {F_OWNER_TID, (pid_t)syscall(SYS_gettid)};
+
+	if (l && l->breaking)
+		return -1;
+	if (!l && p->n_leases == p->cap_leases) {
+		uint32_t cap = p->cap_leases ? p->cap_leases * 2 : 64;
+		struct ag_lease *n = cap > 65536 ? NULL : realloc(p->leases, cap * sizeof *n);
+		if (!n)
+			return 0; /* no room: open-time check only */
+		p->leases = n;
+		p->cap_leases = cap;
+	}
+	if (fcntl(fd, F_SETSIG, SIGRTMIN + AG_LEASE_SIG_OFF) ||
+	    fcntl(fd, F_SETOWN_EX, &own))
+		return 0;
+	/* The kernel counts the opener's write access before it asks us, so a
+	 * lease is refused exactly when the file is open for writing: by this
+	 * opener (a write open of a protected file) or by someone else (a
+	 * reader must not see it change).  Either way: refused. */
+	if (fcntl(fd, F_SETLEASE, F_RDLCK))
+		return errno == EAGAIN || errno == EBUSY ? -1 : 0;
+	if (l) {
+		fcntl(fd, F_SETLEASE, F_UNLCK); /* one lease per inode is enough */
+		l->readers++;
+		return 0;
+	}
+	p->leases[p->n_leases++] = (struct ag_lease){st->st_dev, st->st_ino, fd, 1, 0,
+						     ag_mono_ns()};
+	return 1;
+}
+
+/* A reader closed an inode: the last one releases the lease. */
+static void lease_close(struct ag_perm *p, int fd)
+{
+	struct stat st;
+	struct ag_lease *l;
+
+	if (fstat(fd, &st) || !(l = lease_find(p, st.st_dev, st.st_ino)))
+		return;
+	if (--l->readers <= 0)
+		lease_drop(p, l);
+}
+
+/* Lease breaks: a writer is waiting for the inode behind fd. */
+static void lease_breaks(struct ag_perm *p)
+{
+	struct signalfd_siginfo si;
+
+	while (read(p->sig_fd, &si, sizeof si) == sizeof si) {
+		for (uint32_t i = 0; i < p->n_leases; i++) {
+			struct ag_lease *l = &p->leases[i];
+			if (l->fd != (int)si.ssi_fd)
+				continue;
+			l->breaking = 1;
+			p->writer_waits++;
+			if (l->readers <= 0)
+				lease_drop(p, l);
+			break;
+		}
+	}
+}
+
+/* Drops leases held too long (a reader whose close we never saw). */
+static void lease_sweep(struct ag_perm *p)
+{
+	int64_t now = ag_mono_ns();
+
+	for (uint32_t i = 0; i < p->n_leases;) {
+		if (now - p->leases[i].since > (int64_t)AG_LEASE_MAX_S * 1000000000)
+			lease_drop(p, &p->leases[i]);
+		else
+			i++;
+	}
+}
+
+/* Answers one permission event (and handles a close event). */
+static void one_event(struct ag_perm *p, struct ag_hasher *h, uint8_t *buf,
+		      const struct fanotify_event_metadata *md)
+{
+	struct ag_guard *g = p->g;
+	struct fanotify_response resp = {md->fd, FAN_ALLOW};
+	struct stat st;
+	int keep = 0, d;
+
+	if (!(md->mask & FAN_OPEN_PERM)) {
+		if (md->mask & FAN_CLOSE_NOWRITE)
+			lease_close(p, md->fd);
+		close(md->fd);
+		return;
+	}
+	if (md->pid == g->self) {
+		p->own++;
+	} else if ((d = decide(p, h, buf, md->fd)) == 0) {
+		resp.response = FAN_DENY;
+	} else if (d == 2 && fstat(md->fd, &st) == 0) {
+		int r = lease_reader(p, md->fd, &st);
+		if (r < 0)
+			resp.response = FAN_DENY;
+		keep = r == 1;
+	}
+	if (resp.response == FAN_DENY)
+		p->denied++;
+	else
+		p->allowed++;
+	(void)!write(g->perm_fd, &resp, sizeof resp);
+	if (!keep)
+		close(md->fd);
+}
+
 static void *perm_main(void *arg)
 {
 	struct ag_perm *p = arg;
@@ -108,7 +257,8 @@ static void *perm_main(void *arg)
 	static char rbuf[RDBUF] __attribute__((aligned(8)));
 	struct ag_hasher h;
 	uint8_t *buf = malloc(1 << 20);
-	struct pollfd pf[2] = {{g->perm_fd, POLLIN, 0}, {p->stop_pipe[0], POLLIN, 0}};
+	struct pollfd pf[3] = {{g->perm_fd, POLLIN, 0}, {p->stop_pipe[0], POLLIN, 0},
+			       {p->sig_fd, POLLIN, 0}};
 
 	if (!buf || ag_hasher_init(&h, g->cfg->algo, NULL)) {
 		free(buf);
@@ -116,30 +266,26 @@ static void *perm_main(void *arg)
 	}
 	for (;;) {
 		ssize_t n;
-		if (poll(pf, 2, -1) < 0 && errno != EINTR)
+		if (poll(pf, 3, 1000) < 0 && errno != EINTR)
 			break;
 		if (pf[1].revents)
 			break;
+		if (pf[2].revents)
+			lease_breaks(p);
+		lease_sweep(p);
+		if (!pf[0].revents)
+			continue;
 		n = read(g->perm_fd, rbuf, sizeof rbuf);
 		if (n <= 0)
 			continue;
 		const struct fanotify_event_metadata *md = (const void *)rbuf;
-		for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n)) {
-			struct fanotify_response resp = {md->fd, FAN_ALLOW};
-			if (md->fd < 0)
-				continue;
-			if (md->pid == g->self)
-				p->own++;
-			else if (!decide(p, &h, buf, md->fd))
-				resp.response = FAN_DENY;
-			if (resp.response == FAN_DENY)
-				p->denied++;
-			else
-				p->allowed++;
-			(void)!write(g->perm_fd, &resp, sizeof resp);
-			close(md->fd);
-		}
+		for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n))
+			if (md->fd >= 0)
+				one_event(p, &h, buf, md);
 	}
+	while (p->n_leases)
+		lease_drop(p, &p->leases[0]);
+	free(p->leases);
 	ag_hasher_cleanup(&h);
 	free(buf);
 	return NULL;
@@ -147,10 +293,15 @@ static void *perm_main(void *arg)
 
 enum sw_err ag_perm_start(struct ag_perm *p, struct ag_guard *g, struct sw_errbuf *eb)
 {
+	sigset_t set;
+
 	memset(p, 0, sizeof *p);
 	p->g = g;
-	if (pipe2(p->stop_pipe, O_CLOEXEC))
-		return sw_errf(eb, SW_EIO, "pipe: %s", strerror(errno));
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN + AG_LEASE_SIG_OFF);
+	p->sig_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (p->sig_fd < 0 || pipe2(p->stop_pipe, O_CLOEXEC))
+		return sw_errf(eb, SW_EIO, "signalfd/pipe: %s", strerror(errno));
 	if (pthread_create(&p->thread, NULL, perm_main, p))
 		return sw_errf(eb, SW_ENOMEM, "cannot start the serve-time guard thread");
 	p->running = 1;
@@ -165,5 +316,6 @@ void ag_perm_stop(struct ag_perm *p)
 	pthread_join(p->thread, NULL);
 	close(p->stop_pipe[0]);
 	close(p->stop_pipe[1]);
+	close(p->sig_fd);
 	p->running = 0;
 }

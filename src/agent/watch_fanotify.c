@@ -29,7 +29,7 @@
 	(FAN_CREATE | FAN_DELETE | FAN_MODIFY | FAN_CLOSE_WRITE | FAN_MOVED_FROM |         \
 	 FAN_MOVED_TO | FAN_ATTRIB | FAN_DELETE_SELF | FAN_MOVE_SELF | FAN_ONDIR |         \
 	 FAN_EVENT_ON_CHILD)
-#define PERM_MASK (FAN_OPEN_PERM | FAN_EVENT_ON_CHILD)
+#define PERM_MASK (FAN_OPEN_PERM | FAN_CLOSE_NOWRITE | FAN_EVENT_ON_CHILD)
 #define RDBUF (256 * 1024)
 
 /* Key of a directory: FNV-1a over fsid, handle type and handle bytes. */

@@ -16,14 +16,25 @@ AGENT_PID=
 SINK_PID=
 NGINX_PID=
 SYSCTL_RESTORE=()
+EXTRA_PIDS=()
+
+# stop_pid PID: SIGTERM, then SIGKILL after 10 s (a process stuck in the
+# kernel only dies of that), and reaps it.
+stop_pid() {
+	local i
+	kill "$1" 2>/dev/null || return 0
+	for i in $(seq 1 100); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
 
 agent_cleanup() {
 	local p
-	for p in "$AGENT_PID" "$SINK_PID" "$NGINX_PID"; do
-		[ -n "$p" ] && kill "$p" 2>/dev/null || true
-	done
-	for p in "$AGENT_PID" "$SINK_PID" "$NGINX_PID"; do
-		[ -n "$p" ] && wait "$p" 2>/dev/null || true
+	for p in "$AGENT_PID" "$SINK_PID" "$NGINX_PID" "${EXTRA_PIDS[@]}"; do
+		[ -n "$p" ] && stop_pid "$p"
 	done
 	for p in "${SYSCTL_RESTORE[@]}"; do
 		echo "${p#*=}" >"${p%%=*}" 2>/dev/null || true
@@ -120,7 +131,13 @@ start_agent() {
 }
 
 stop_agent() {
+	local i
 	kill "$AGENT_PID"
+	for i in $(seq 1 100); do
+		kill -0 "$AGENT_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$AGENT_PID" 2>/dev/null && { stop_pid "$AGENT_PID"; AGENT_PID=; fail "agent did not stop"; }
 	wait "$AGENT_PID" || fail "agent exited with status $?"
 	AGENT_PID=
 }

@@ -8,9 +8,11 @@
  *       agent's restore (inotify IN_MOVED_TO of that name, 2 s at most) and
  *       check the content is the original again.  Prints p50/p99/max of
  *       write-start to restored, in microseconds, and the failures.
- *   sw_agent_tamper loop --dir D --files N --seconds S [--pause-us U]
+ *   sw_agent_tamper loop --dir D --files N --seconds S [--pause-us U] [--via T]
  *       Tampers random files of D in place as fast as it can (or every U
- *       microseconds) for S seconds; prints how many writes it made.
+ *       microseconds) for S seconds; prints how many writes it made.  With
+ *       --via, every other write is a replacement instead: a file written
+ *       in directory T (same file system) renamed over the page.
  *   sw_agent_tamper fetch --url BASE --dir PRISTINE --files N --seconds S
  *                         [--concurrency C]
  *       A bounded client (C transfers at once, libcurl multi) fetching
@@ -146,27 +148,38 @@ static int cmd_latency(const char *dir, int files, int count)
 	return fails ? 1 : 0;
 }
 
-static int cmd_loop(const char *dir, int files, double seconds, int pause_us)
+static int cmd_loop(const char *dir, int files, double seconds, int pause_us, const char *via)
 {
 	int64_t end = now_ns() + (int64_t)(seconds * 1e9);
-	long writes = 0;
-	char path[4096], msg[64];
+	long writes = 0, renames = 0, tries = 0;
+	char path[4096], tmp[4096], msg[64];
 	unsigned seed = 7;
 
 	while (now_ns() < end) {
 		int k = (int)(rand_r(&seed) % (unsigned)files) + 1, fd;
 		snprintf(path, sizeof path, "%s/p%d.html", dir, k);
-		snprintf(msg, sizeof msg, "TAMPERED %ld\n", writes);
-		fd = open(path, O_WRONLY | O_TRUNC);
-		if (fd >= 0) {
-			if (write(fd, msg, strlen(msg)) > 0)
-				writes++;
-			close(fd);
+		snprintf(msg, sizeof msg, "TAMPERED %ld\n", tries);
+		if (via && tries++ % 2) {
+			snprintf(tmp, sizeof tmp, "%s/t%ld", via, tries);
+			fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+			if (fd >= 0) {
+				if (write(fd, msg, strlen(msg)) > 0 && rename(tmp, path) == 0)
+					renames++;
+				close(fd);
+			}
+		} else {
+			tries += !via;
+			fd = open(path, O_WRONLY | O_TRUNC);
+			if (fd >= 0) {
+				if (write(fd, msg, strlen(msg)) > 0)
+					writes++;
+				close(fd);
+			}
 		}
 		if (pause_us)
 			usleep((useconds_t)pause_us);
 	}
-	printf("tampering writes %ld\n", writes);
+	printf("tampering writes %ld renames %ld attempts %ld\n", writes, renames, tries);
 	return 0;
 }
 
@@ -280,7 +293,7 @@ static int cmd_fetch(const char *base, const char *dir, int files, double second
 
 int main(int argc, char **argv)
 {
-	const char *dir = NULL, *url = NULL;
+	const char *dir = NULL, *url = NULL, *via = NULL;
 	int files = 100, count = 1000, conc = 8, pause_us = 0;
 	double seconds = 5;
 
@@ -301,6 +314,8 @@ int main(int argc, char **argv)
 			conc = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--pause-us"))
 			pause_us = atoi(argv[i + 1]);
+		else if (!strcmp(argv[i], "--via"))
+			via = argv[i + 1];
 		else
 			goto usage;
 	}
@@ -309,11 +324,11 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "latency"))
 		return cmd_latency(dir, files, count);
 	if (!strcmp(argv[1], "loop"))
-		return cmd_loop(dir, files, seconds, pause_us);
+		return cmd_loop(dir, files, seconds, pause_us, via);
 	if (!strcmp(argv[1], "fetch") && url)
 		return cmd_fetch(url, dir, files, seconds, conc);
 usage:
 	fprintf(stderr, "usage: sw_agent_tamper latency|loop|fetch --dir D [--files N] [--count M] "
-			"[--seconds S] [--url BASE] [--concurrency C] [--pause-us U]\n");
+			"[--seconds S] [--url BASE] [--concurrency C] [--pause-us U] [--via T]\n");
 	return 2;
 }
