@@ -19,7 +19,12 @@
  *       random BASE/pK.html for S seconds and comparing every 200 answer
  *       with PRISTINE/pK.html.  Prints total, identical, tampered (a 200
  *       whose body differs), denied (403) and other answers.
- * Files are named p1.html ... pN.html.
+ *   sw_agent_tamper gen --dir D --files N [--seed S]
+ *       Generates a web root of N files shaped like a portal's: directories
+ *       of 100 files, mostly HTML of 1-20 KB, pictures of 5-60 KB (15 %),
+ *       one file in 1,000 of 1-2 MB, and shared scripts repeated as
+ *       identical copies (5 %); about 17 KB a file on average.
+ * Files are named p1.html ... pN.html (latency, loop, fetch).
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -291,10 +296,86 @@ static int cmd_fetch(const char *base, const char *dir, int files, double second
 	return 0;
 }
 
+/* Fills buf with n bytes of page-like text: a slice of a pool made once,
+ * at a random offset, with the slice's number written in (so files
+ * differ). */
+static void fill(char *buf, size_t n, unsigned *seed)
+{
+	static char pool[1 << 20];
+	static int ready;
+	static const char words[] = "<p>政务公开 通知公告 人民政府 办事服务 </p>\n<div class=\"news\">";
+	size_t off;
+
+	if (!ready) {
+		unsigned s = 99;
+		for (size_t i = 0; i < sizeof pool; i++)
+			pool[i] = (i % 97 < 60) ? words[(i + rand_r(&s) % 7) % (sizeof words - 1)]
+						: (char)('a' + rand_r(&s) % 26);
+		ready = 1;
+	}
+	for (size_t done = 0; done < n;) {
+		size_t k;
+		off = rand_r(seed) % (sizeof pool / 2);
+		k = n - done < sizeof pool / 2 ? n - done : sizeof pool / 2;
+		memcpy(buf + done, pool + off, k);
+		done += k;
+	}
+	if (n > 16)
+		snprintf(buf, 16, "%08x", rand_r(seed));
+}
+
+static int cmd_gen(const char *dir, int files, unsigned seed)
+{
+	char path[4096], *buf = malloc(4 << 20), *shared = malloc(64 << 10);
+	int d = -1;
+
+	if (!buf || !shared)
+		return 2;
+	fill(shared, 64 << 10, &seed);
+	mkdir(dir, 0755);
+	for (int i = 0; i < files; i++) {
+		size_t n;
+		FILE *f;
+		int r = (int)(rand_r(&seed) % 1000);
+		if (i / 100 != d) {
+			d = i / 100;
+			snprintf(path, sizeof path, "%s/d%04d", dir, d);
+			mkdir(path, 0755);
+		}
+		if (r < 50) { /* shared script or style, identical everywhere */
+			snprintf(path, sizeof path, "%s/d%04d/common%d-%d.js", dir, d, i % 7, i);
+			n = 20000 + (size_t)(i % 7) * 1000;
+			f = fopen(path, "wb");
+			if (f) {
+				fwrite(shared, 1, n, f);
+				fclose(f);
+			}
+			continue;
+		}
+		if (r < 51)
+			n = (1u << 20) + rand_r(&seed) % (1u << 20);
+		else if (r < 200)
+			n = 5000 + rand_r(&seed) % 55000;
+		else
+			n = 1000 + rand_r(&seed) % 19000;
+		fill(buf, n, &seed);
+		snprintf(path, sizeof path, "%s/d%04d/f%d.%s", dir, d, i, r < 250 ? "png" : "html");
+		f = fopen(path, "wb");
+		if (!f)
+			return perror(path), 2;
+		fwrite(buf, 1, n, f);
+		fclose(f);
+	}
+	free(buf);
+	free(shared);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = NULL, *url = NULL, *via = NULL;
 	int files = 100, count = 1000, conc = 8, pause_us = 0;
+	unsigned seed = 1;
 	double seconds = 5;
 
 	if (argc < 2)
@@ -316,11 +397,15 @@ int main(int argc, char **argv)
 			pause_us = atoi(argv[i + 1]);
 		else if (!strcmp(argv[i], "--via"))
 			via = argv[i + 1];
+		else if (!strcmp(argv[i], "--seed"))
+			seed = (unsigned)atoi(argv[i + 1]);
 		else
 			goto usage;
 	}
 	if (!dir || files < 1 || count < 1 || conc < 1 || conc > 256)
 		goto usage;
+	if (!strcmp(argv[1], "gen"))
+		return cmd_gen(dir, files, seed);
 	if (!strcmp(argv[1], "latency"))
 		return cmd_latency(dir, files, count);
 	if (!strcmp(argv[1], "loop"))
@@ -328,7 +413,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "fetch") && url)
 		return cmd_fetch(url, dir, files, seconds, conc);
 usage:
-	fprintf(stderr, "usage: sw_agent_tamper latency|loop|fetch --dir D [--files N] [--count M] "
+	fprintf(stderr, "usage: sw_agent_tamper gen|latency|loop|fetch --dir D [--files N] [--count M] "
 			"[--seconds S] [--url BASE] [--concurrency C] [--pause-us U] [--via T]\n");
 	return 2;
 }
