@@ -35,16 +35,16 @@ static void test_shells(void **state)
 		"<?php assert(gzinflate(base64_decode('abc'))); ?>",
 		"<?php /* FilesMan */ echo 1; ?>",
 		"<%Runtime.getRuntime().exec(request.getParameter(\"cmd\"));%>",
-		"<%@page import=\"java.util.*,javax.crypto.*\"%><%!class U extends ClassLoader{"
+		("<%@page import=\"java.util.*,javax.crypto.*\"%><%!class U extends ClassLoader{"
 		"U(ClassLoader c){super(c);}public Class g(byte[] b){return super.defineClass(b,0,"
 		"b.length);}}%><%String k=\"e45e329feb5d925b\";Cipher c=Cipher.getInstance(\"AES\");"
 		"new U(this.getClass().getClassLoader()).g(c.doFinal(new sun.misc.BASE64Decoder()."
-		"decodeBuffer(request.getReader().readLine()))).newInstance();%>",
+		"decodeBuffer(request.getReader().readLine()))).newInstance();%>"),
 		"<%@ Page Language=\"Jscript\"%><%eval(Request.Item[\"pass\"],\"unsafe\");%>",
 		"<%execute(request(\"cmd\"))%>",
 		"<% Set s = Server.CreateObject(\"WScript.Shell\") : s.Run(Request.Form(\"c\")) %>",
-		"<%@ Page Language=\"C#\" %><% System.Reflection.Assembly.Load(Convert."
-		"FromBase64String(Request.Form[\"k\"])).CreateInstance(\"U\"); %>",
+		("<%@ Page Language=\"C#\" %><% System.Reflection.Assembly.Load(Convert."
+		"FromBase64String(Request.Form[\"k\"])).CreateInstance(\"U\"); %>"),
 	};
 	char names[256];
 
