@@ -256,7 +256,9 @@ enum sw_err ag_op_publish(struct ag_guard *g, uint32_t ri, const char *staging,
 	pthread_rwlock_unlock(&g->base_lock);
 	install(g, ri, &nb);
 	if (!swapped) {
-		/* In place: every file atomically, quietly (not tampering). */
+		/* Give the live root back what was carried over, then replace
+		 * every file atomically, quietly (this is not tampering). */
+		carry(r->rc, t, root, "", 0);
 		g->quiet = 1;
 		ag__reconcile_tree(g, ri, 0);
 		g->quiet = 0;

@@ -278,10 +278,15 @@ static void *perm_main(void *arg)
 		n = read(g->perm_fd, rbuf, sizeof rbuf);
 		if (n <= 0)
 			continue;
-		const struct fanotify_event_metadata *md = (const void *)rbuf;
-		for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n))
-			if (md->fd >= 0)
-				one_event(p, &h, buf, md);
+		for (const char *q = rbuf; q + sizeof(struct fanotify_event_metadata) <= rbuf + n;) {
+			struct fanotify_event_metadata md;
+			memcpy(&md, q, sizeof md);
+			if (md.event_len < sizeof md || q + md.event_len > rbuf + n)
+				break;
+			if (md.fd >= 0)
+				one_event(p, &h, buf, &md);
+			q += md.event_len;
+		}
 	}
 	while (p->n_leases)
 		lease_drop(p, &p->leases[0]);

@@ -16,6 +16,7 @@
 #include "agent/guard.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,24 +105,21 @@ static void fan_remove(struct ag_guard *g, uint32_t i)
 	(void)i;
 }
 
-/* Maps the DFID of an event to a live watched directory, or AG_NONE. */
-static uint32_t lookup(struct ag_guard *g, const struct fanotify_event_info_fid *fid,
-		       const struct file_handle *fh)
+/* Maps a directory handle (fsid, type, bytes) to a live watched
+ * directory, or AG_NONE. */
+static uint32_t lookup(struct ag_guard *g, uint64_t fsid, int type, const uint8_t *h,
+		       unsigned len)
 {
-	uint64_t fsid;
 	uint32_t wi;
 	const struct ag_wdir *w;
 
-	memcpy(&fsid, &fid->fsid, sizeof fsid);
-	if (fh->handle_bytes > AG_HANDLE_MAX)
+	if (len > AG_HANDLE_MAX)
 		return AG_NONE;
-	wi = ag_map_get(&g->map, handle_key(fsid, fh->handle_type, fh->f_handle,
-					     fh->handle_bytes));
+	wi = ag_map_get(&g->map, handle_key(fsid, type, h, len));
 	if (wi == AG_NONE)
 		return AG_NONE;
 	w = &g->w[wi];
-	if (w->hlen != fh->handle_bytes || w->htype != fh->handle_type || w->fsid != fsid ||
-	    memcmp(w->handle, fh->f_handle, w->hlen))
+	if (w->hlen != len || w->htype != type || w->fsid != fsid || memcmp(w->handle, h, len))
 		return AG_NONE;
 	return wi;
 }
@@ -142,34 +140,47 @@ static uint32_t flags_of(uint64_t m)
 	return f;
 }
 
-/* Handles the info records of one event. */
-static void one_event(struct ag_guard *g, const struct fanotify_event_metadata *md)
+/*
+ * Handles the info records of one event (p .. end).  Records are not
+ * aligned for their types (names pad them to 4 bytes only), so every field
+ * is copied out with memcpy.
+ */
+static void one_event(struct ag_guard *g, const struct fanotify_event_metadata *md,
+		      const char *p, const char *end)
 {
-	const char *p = (const char *)(md + 1), *end = (const char *)md + md->event_len;
+	const size_t fid_hdr = offsetof(struct fanotify_event_info_fid, handle);
+	const size_t fh_hdr = offsetof(struct file_handle, f_handle);
 
 	while (p + sizeof(struct fanotify_event_info_header) <= end) {
-		const struct fanotify_event_info_header *ih = (const void *)p;
-		if (ih->len == 0 || p + ih->len > end)
+		struct fanotify_event_info_header ih;
+		memcpy(&ih, p, sizeof ih);
+		if (ih.len == 0 || p + ih.len > end)
 			break;
-		if (ih->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
-		    ih->info_type == FAN_EVENT_INFO_TYPE_DFID) {
-			const struct fanotify_event_info_fid *fid = (const void *)p;
-			const struct file_handle *fh = (const void *)fid->handle;
-			const char *name = ".";
-			size_t room = (size_t)(p + ih->len - (const char *)fh->f_handle);
+		if ((ih.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
+		     ih.info_type == FAN_EVENT_INFO_TYPE_DFID) &&
+		    ih.len >= fid_hdr + fh_hdr) {
+			uint64_t fsid;
+			unsigned hb;
+			int ht;
+			const char *fh = p + fid_hdr, *rec_end = p + ih.len, *name = ".";
 			uint32_t wi;
-			if (fh->handle_bytes > room)
+			memcpy(&fsid, p + offsetof(struct fanotify_event_info_fid, fsid), sizeof fsid);
+			memcpy(&hb, fh + offsetof(struct file_handle, handle_bytes), sizeof hb);
+			memcpy(&ht, fh + offsetof(struct file_handle, handle_type), sizeof ht);
+			if (hb > (size_t)(rec_end - fh - fh_hdr))
 				break;
-			if (ih->info_type == FAN_EVENT_INFO_TYPE_DFID_NAME)
-				name = (const char *)fh->f_handle + fh->handle_bytes;
-			wi = lookup(g, fid, fh);
-			if (wi != AG_NONE)
-				ag_guard_notice(g, wi, name, strnlen(name, room - fh->handle_bytes),
+			if (ih.info_type == FAN_EVENT_INFO_TYPE_DFID_NAME)
+				name = fh + fh_hdr + hb;
+			wi = lookup(g, fsid, ht, (const uint8_t *)fh + fh_hdr, hb);
+			if (wi != AG_NONE) {
+				size_t nl = strnlen(name, (size_t)(rec_end - name));
+				ag_guard_notice(g, wi, name, nl,
 						flags_of(md->mask) |
-							(!strcmp(name, ".") ? AG_N_SELF : 0),
+							(nl == 1 && name[0] == '.' ? AG_N_SELF : 0),
 						md->pid);
+			}
 		}
-		p += ih->len;
+		p += ih.len;
 	}
 }
 
@@ -182,20 +193,24 @@ static void fan_drain(struct ag_guard *g)
 	/* A bounded number of reads, so the control socket and the serve-time
 	 * guard's requests are served during a long burst too. */
 	while (rounds++ < 16 && (n = read(g->wfd, buf, sizeof buf)) > 0) {
-		const struct fanotify_event_metadata *md = (const void *)buf;
-		for (; FAN_EVENT_OK(md, n); md = FAN_EVENT_NEXT(md, n)) {
-			if (md->vers != FANOTIFY_METADATA_VERSION)
-				continue;
-			if (md->mask & FAN_Q_OVERFLOW) {
-				g->need_reconcile = 1;
-				g->n_overflows++;
-				continue;
+		const char *p = buf, *end = buf + n;
+		while (p + sizeof(struct fanotify_event_metadata) <= end) {
+			struct fanotify_event_metadata md;
+			memcpy(&md, p, sizeof md);
+			if (md.event_len < sizeof md || p + md.event_len > end)
+				break;
+			if (md.vers == FANOTIFY_METADATA_VERSION) {
+				if (md.mask & FAN_Q_OVERFLOW) {
+					g->need_reconcile = 1;
+					g->n_overflows++;
+				} else {
+					if (md.fd >= 0)
+						close(md.fd);
+					if (md.pid != g->self)
+						one_event(g, &md, p + md.metadata_len, p + md.event_len);
+				}
 			}
-			if (md->fd >= 0)
-				close(md->fd);
-			if (md->pid == g->self)
-				continue;
-			one_event(g, md);
+			p += md.event_len;
 		}
 		/* Check what this read brought before reading more, so a long
 		 * burst still gets its first repairs within milliseconds. */

@@ -17,6 +17,7 @@ SINK_PID=
 NGINX_PID=
 SYSCTL_RESTORE=()
 EXTRA_PIDS=()
+MOUNTS=()
 
 # stop_pid PID: SIGTERM, then SIGKILL after 10 s (a process stuck in the
 # kernel only dies of that), and reaps it.
@@ -35,6 +36,9 @@ agent_cleanup() {
 	local p
 	for p in "$AGENT_PID" "$SINK_PID" "$NGINX_PID" "${EXTRA_PIDS[@]}"; do
 		[ -n "$p" ] && stop_pid "$p"
+	done
+	for p in "${MOUNTS[@]}"; do
+		umount "$p" 2>/dev/null || true
 	done
 	for p in "${SYSCTL_RESTORE[@]}"; do
 		echo "${p#*=}" >"${p%%=*}" 2>/dev/null || true
