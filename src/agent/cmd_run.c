@@ -158,6 +158,26 @@ static void drain_requests(struct run *r)
 			ag_guard_check_entry(&r->g, m[i], m[i + 1]);
 }
 
+/* A corrupt store stops the agent: tell the server (one delivery
+ * attempt), so an unguarded host does not just look silent. */
+static void report_corrupt(struct run *r, const char *msg)
+{
+	struct ag_json j;
+	struct sw_errbuf eb;
+
+	ag_json_init(&j);
+	ag_json_str(&j, "kind", "store_corrupt");
+	ag_json_str(&j, "detail", msg);
+	ag_json_str(&j, "action", "agent_stopped");
+	ag_spool_emit(&r->sp, &j);
+	ag_json_free(&j);
+	r->rp.cfg = r->c;
+	r->rp.spool = &r->sp;
+	sw_errbuf_clear(&eb);
+	if (ag_reporter_start(&r->rp, &eb) == SW_OK)
+		ag_reporter_stop(&r->rp);
+}
+
 /* Sets everything up; returns 0 or prints why not. */
 static int start(struct run *r)
 {
@@ -166,9 +186,14 @@ static int start(struct run *r)
 
 	sw_errbuf_clear(&eb);
 	if (ag_store_open(&r->st, r->c->store, 0, &eb) || ag_store_lock(&r->st, &eb) ||
-	    ag_spool_open(&r->sp, r->st.dir, r->c->id, 0, &eb) ||
-	    ag_guard_init(&r->g, r->c, &r->st, &r->sp, &eb))
+	    ag_spool_open(&r->sp, r->st.dir, r->c->id, 0, &eb))
 		return ag_err("%s", eb.msg), 1;
+	if (ag_guard_init(&r->g, r->c, &r->st, &r->sp, &eb)) {
+		ag_err("%s", eb.msg);
+		if (strstr(eb.msg, "corrupt"))
+			report_corrupt(r, eb.msg);
+		return 1;
+	}
 	for (size_t i = 0; i < r->c->n_roots; i++)
 		uploads |= r->c->roots[i].n_upload > 0;
 	if (uploads && ag_yara_new(r->c->rules_dir, &r->g.yara, &eb))

@@ -7,6 +7,7 @@
 #include "agent/cmd.h"
 #include "agent/ctl.h"
 #include "agent/fsutil.h"
+#include "agent/json.h"
 #include "agent/spool.h"
 #include "agent/store.h"
 
@@ -49,11 +50,17 @@ static void root_status(const struct ag_config *c, struct ag_store *st, size_t i
 		ag_fmt_time(b.created * 1000000000, t);
 	}
 	if (json) {
-		printf("{\"path\":\"%s\",\"baseline\":%s,\"files\":%llu,\"dirs\":%llu,\"links\":%llu,"
-		       "\"bytes\":%llu,\"paused_until\":%lld}%s",
-		       path, ok ? "true" : "false", (unsigned long long)files,
-		       (unsigned long long)dirs, (unsigned long long)links,
-		       (unsigned long long)bytes, paused, last ? "" : ",");
+		struct ag_json j;
+		ag_json_init(&j);
+		ag_json_str(&j, "path", path);
+		ag_json_raw(&j, "baseline", ok ? "true" : "false");
+		ag_json_int(&j, "files", (int64_t)files);
+		ag_json_int(&j, "dirs", (int64_t)dirs);
+		ag_json_int(&j, "links", (int64_t)links);
+		ag_json_int(&j, "bytes", (int64_t)bytes);
+		ag_json_int(&j, "paused_until", paused);
+		printf("{%s}%s", j.s ? j.s : "", last ? "" : ",");
+		ag_json_free(&j);
 	} else if (ok) {
 		printf("root %s: %llu files, %llu directories, %llu links, %.1f MB; baseline %s (%s)%s\n",
 		       path, (unsigned long long)files, (unsigned long long)dirs,
@@ -85,11 +92,15 @@ int ag_cmd_status(struct ag_config *c, const struct ag_opts *o)
 		return ag_err("%s", eb.msg), 1;
 	}
 	if (o->json) {
-		printf("{\"store\":\"%s\",\"running\":%s,\"spool_depth\":%llu,\"last_seq\":%llu,"
-		       "\"acked_seq\":%llu,\"roots\":[",
-		       st.dir, running ? "true" : "false",
-		       (unsigned long long)ag_spool_depth(&sp), (unsigned long long)sp.written,
-		       (unsigned long long)sp.acked);
+		struct ag_json j;
+		ag_json_init(&j);
+		ag_json_str(&j, "store", st.dir);
+		ag_json_raw(&j, "running", running ? "true" : "false");
+		ag_json_int(&j, "spool_depth", (int64_t)ag_spool_depth(&sp));
+		ag_json_int(&j, "last_seq", (int64_t)sp.written);
+		ag_json_int(&j, "acked_seq", (int64_t)sp.acked);
+		printf("{%s,\"roots\":[", j.s ? j.s : "");
+		ag_json_free(&j);
 		for (size_t i = 0; i < c->n_roots; i++)
 			root_status(c, &st, i, 1, i + 1 == c->n_roots);
 		printf("],\"agent\":%s}\n", running ? strchr(reply, '\n') + 1 : "null");

@@ -125,12 +125,16 @@ start_agent() {
 	AGENT_PID=$!
 	local i
 	for i in $(seq 1 100); do
-			if "$AGENT" status "${AARGS[@]}" 2>/dev/null | grep -q ": running"; then
+			# (status first into a file: with pipefail, grep -q leaving early
+		# would fail the pipeline with SIGPIPE)
+		"$AGENT" status "${AARGS[@]}" >"$W/status.out" 2>/dev/null || true
+		if grep -q ": running" "$W/status.out"; then
 			return 0
 		fi
 		kill -0 "$AGENT_PID" 2>/dev/null || { cat "$W/agent.log"; fail "agent exited"; }
 		sleep 0.1
 	done
+	tail -20 "$W/agent.log"
 	fail "agent did not start"
 }
 
