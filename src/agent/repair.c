@@ -676,7 +676,12 @@ int ag_guard_settle(struct ag_guard *g, int force)
 	}
 	g->n_pend = k;
 	if (g->qindex_dirty && g->qindex_fd >= 0) {
-		fdatasync(g->qindex_fd);
+		/* The reporter thread syncs it: the guard never waits for a
+		 * device flush it does not need for a restore. */
+		if (g->spool)
+			ag_spool_sync_also(g->spool, g->qindex_fd);
+		else
+			fdatasync(g->qindex_fd);
 		g->qindex_dirty = 0;
 	}
 	return (int)next;

@@ -3,7 +3,8 @@
  *
  * The thread sleeps on the spool's condition variable: an appended event
  * wakes it, it fdatasyncs the segment (one sync for everything appended
- * meanwhile), then posts what the server has not acknowledged, in batches
+ * meanwhile, at most one every SYNC_GAP_MS: each sync is a device flush
+ * that also delays the guard's restores), then posts what the server has not acknowledged, in batches
  * of at most 500 events or 1 MiB.  Failures only delay: the spool keeps
  * the events, the backoff grows to a minute, and the next attempt starts
  * from the last acknowledged sequence again.
@@ -24,7 +25,7 @@
 #define BATCH_BYTES (1u << 20)
 #define BACKOFF_MIN 1000
 #define BACKOFF_MAX 60000
-#define SYNC_GAP_MS 25
+#define SYNC_GAP_MS 100
 
 struct resp {
 	char buf[4096];
@@ -191,7 +192,7 @@ static void wait_ms(struct ag_reporter *rp, int64_t ms)
 		ts.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&rp->spool->mu);
-	if (!rp->stop && rp->spool->written == rp->spool->synced)
+	if (!rp->stop && rp->spool->written == rp->spool->synced && !rp->spool->extra_dirty)
 		pthread_cond_timedwait(&rp->spool->cv, &rp->spool->mu, &ts);
 	pthread_mutex_unlock(&rp->spool->mu);
 }

@@ -101,6 +101,7 @@ enum sw_err ag_spool_open(struct ag_spool *s, const char *store, const char *age
 
 	memset(s, 0, sizeof *s);
 	s->fd = -1;
+	s->extra_fd = -1;
 	s->readonly = readonly;
 	snprintf(s->dir, sizeof s->dir, "%s/spool", store);
 	snprintf(s->agent, sizeof s->agent, "%s", agent);
@@ -196,15 +197,31 @@ enum sw_err ag_spool_emit(struct ag_spool *s, const struct ag_json *body)
 	return rc;
 }
 
+void ag_spool_sync_also(struct ag_spool *s, int fd)
+{
+	pthread_mutex_lock(&s->mu);
+	s->extra_fd = fd;
+	s->extra_dirty = 1;
+	pthread_cond_broadcast(&s->cv);
+	pthread_mutex_unlock(&s->mu);
+}
+
 enum sw_err ag_spool_sync(struct ag_spool *s)
 {
 	uint64_t w;
-	int fd;
+	int fd, xfd = -1;
 
 	pthread_mutex_lock(&s->mu);
 	w = s->written;
 	fd = s->fd >= 0 ? dup(s->fd) : -1;
+	if (s->extra_dirty && s->extra_fd >= 0)
+		xfd = dup(s->extra_fd);
+	s->extra_dirty = 0;
 	pthread_mutex_unlock(&s->mu);
+	if (xfd >= 0) {
+		fdatasync(xfd);
+		close(xfd);
+	}
 	if (w == s->synced)
 		goto out;
 	/* A rotation syncs the old segment itself, so syncing the current one

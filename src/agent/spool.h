@@ -34,6 +34,10 @@ struct ag_spool {
 	uint64_t synced;   /* last sequence known durable */
 	uint64_t acked;    /* last sequence the server acknowledged */
 	int readonly;
+	/* Another file the reporter thread syncs with the spool (the
+	 * quarantine index), so the guard thread never waits for a sync. */
+	int extra_fd;
+	int extra_dirty;
 	/* Read cursor of the sender: where sequence cur_seq starts. */
 	uint64_t cur_seq, cur_seg;
 	off_t cur_off;
@@ -47,6 +51,9 @@ void ag_spool_close(struct ag_spool *s);
 
 /* Appends one event whose members are body (see json.h); thread-safe. */
 enum sw_err ag_spool_emit(struct ag_spool *s, const struct ag_json *body);
+
+/* Asks the reporter thread to fdatasync fd (with the next spool sync). */
+void ag_spool_sync_also(struct ag_spool *s, int fd);
 
 /* Makes everything appended so far durable. */
 enum sw_err ag_spool_sync(struct ag_spool *s);

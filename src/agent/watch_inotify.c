@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/fanotify.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,6 +48,12 @@ static int ino_add(struct ag_guard *g, uint32_t i)
 	}
 	if (lstat(w->path, &st))
 		return -1;
+	/* The serve-time guard is fanotify's even when changes are watched
+	 * with inotify. */
+	if (g->perm_fd >= 0 && !w->upload)
+		fanotify_mark(g->perm_fd, FAN_MARK_ADD | FAN_MARK_ONLYDIR | FAN_MARK_DONT_FOLLOW,
+			      FAN_OPEN_PERM | FAN_CLOSE_NOWRITE | FAN_EVENT_ON_CHILD, AT_FDCWD,
+			      w->path);
 	w->wd = wd;
 	w->ino = st.st_ino;
 	w->key = (uint64_t)wd;
