@@ -139,7 +139,7 @@ enum sw_err sw__tj_frame(struct sw__tj_run *r, uint32_t i)
 	}
 	if (nd->hide & SW_HIDE(TEMPLATE))
 		return SW_OK; /* never rendered */
-	if (w == SW_TJ_UNKNOWN || (nd->flags & SW_NODE_FROM_NOSCRIPT))
+	if (w == SW_TJ_UNKNOWN || (nd->hide & SW_HIDE(NOSCRIPT)))
 		conf -= 0.15;
 	return sw_an_emit(r->ctx, &(struct sw_an_hit){.key = "trojan.hidden_iframe", .sev = -1,
 			  .confidence = conf, .technique = tech, .off = nd->off,

@@ -313,6 +313,38 @@ static int decoder_after(const char *s, size_t n, size_t p)
 	return 0;
 }
 
+/*
+ * True when the number list at s[off] read as character codes spells
+ * script: a tag, an API name or a URL.  Honest number lists (chart data,
+ * lookup tables) next to an honest fromCharCode do not.
+ */
+static int charcodes_say_code(const char *s, size_t n, size_t off)
+{
+	static const char *const words[] = {"script", "iframe", "document", "window", "eval",
+					    "location", "http", "write", "src="};
+	char text[1024];
+	size_t w = 0, i = off;
+
+	while (i < n && w + 1 < sizeof text) {
+		long v = 0;
+		int digits = 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 7) {
+			v = v * 10 + (s[i++] - '0');
+			digits++;
+		}
+		if (!digits)
+			break;
+		text[w++] = v >= 32 && v < 127 ? (char)v : '?';
+		while (i < n && (s[i] == ' ' || s[i] == ','))
+			i++;
+	}
+	text[w] = '\0';
+	for (size_t k = 0; k < sizeof words / sizeof *words; k++)
+		if (has_word(text, w, words[k]))
+			return 1;
+	return 0;
+}
+
 /* Reports obfuscation in the segment: the strongest technique found. */
 static enum sw_err obfuscation(struct sw__tj_run *r, const struct sw__tj_seg *g, const char *s,
 			       const struct sw__tj_hit *h, size_t nh, const unsigned *cnt)
@@ -334,7 +366,7 @@ static enum sw_err obfuscation(struct sw__tj_run *r, const struct sw__tj_seg *g,
 	if (st.esc_run >= 24)
 		return emit(r, g, "trojan.obfuscated", 0.75, "encoded-string", st.esc_off, 160, NULL,
 			    "long escaped string in script");
-	if (st.num_list >= 40 && cnt[SW_TJ_T_FROMCHAR])
+	if (st.num_list >= 24 && cnt[SW_TJ_T_FROMCHAR] && charcodes_say_code(s, n, st.num_list_off))
 		return emit(r, g, "trojan.obfuscated", 0.8, "charcode-array", st.num_list_off, 160,
 			    NULL, "script decodes a long character-code array");
 	if (st.blob_len >= 400 && st.blob_entropy >= 4.0 &&
