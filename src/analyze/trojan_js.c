@@ -136,7 +136,8 @@ enum sw_err sw__tj_js_run(struct sw__tj_run *r)
 		free(h.v);
 		return SW_ENOMEM;
 	}
-	qsort(h.v, h.n, sizeof *h.v, cmp_hit);
+	if (h.n)
+		qsort(h.v, h.n, sizeof *h.v, cmp_hit);
 	for (size_t s = 0; s < r->nsegs && !rc; s++) {
 		const struct sw__tj_seg *g = &r->segs[s];
 		while (k < h.n && h.v[k].end < g->boff)
@@ -144,7 +145,7 @@ enum sw_err sw__tj_js_run(struct sw__tj_run *r)
 		size_t lo = k;
 		while (k < h.n && h.v[k].end <= g->boff + g->blen)
 			k++;
-		rc = sw__tj_js_segment(r, g, h.v + lo, k - lo);
+		rc = sw__tj_js_segment(r, g, h.v ? h.v + lo : NULL, k - lo);
 	}
 	free(h.v);
 	return rc;

@@ -163,11 +163,21 @@ static int on_rule(YR_SCAN_CONTEXT *ctx, YR_RULE *rule, struct scan *sc)
 			conf = (double)meta->integer / 100.0;
 	}
 	yr_rule_strings_foreach(rule, str) {
-		yr_string_matches_foreach(ctx, str, m) {
-			if (!found || (size_t)(m->base + m->offset) < off)
-				off = (size_t)(m->base + m->offset);
-			found = 1;
-			break;
+		/*
+		 * libyara 4.2 keeps matches in a notebook that does not align
+		 * them, so a YR_MATCH is copied out rather than read in place
+		 * (yr_string_matches_foreach would read it misaligned).
+		 */
+		for (m = ctx->matches[str->idx].head; m;) {
+			YR_MATCH cp;
+			memcpy(&cp, m, sizeof cp);
+			if (!cp.is_private) {
+				if (!found || (size_t)(cp.base + cp.offset) < off)
+					off = (size_t)(cp.base + cp.offset);
+				found = 1;
+				break;
+			}
+			m = cp.next;
 		}
 	}
 	int miner = kind && !strcmp(kind, "miner");
