@@ -78,6 +78,25 @@ static int has_word(const char *s, size_t n, const char *word)
 	return 0;
 }
 
+/*
+ * True when s[0..n) holds one of user_words.  Runs for every '{' before a
+ * navigation, so it looks only where a word's first letter is.
+ */
+static int has_user_word(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = (char)(s[i] | 0x20);
+		if (c != 'c' && c != 's' && c != 'm' && c != 'k' && c != 't' && c != 'h')
+			continue;
+		for (size_t k = 0; k < sizeof user_words / sizeof *user_words; k++) {
+			size_t l = strlen(user_words[k]);
+			if (user_words[k][0] == c && i + l <= n && has_word(s + i, l, user_words[k]))
+				return 1;
+		}
+	}
+	return 0;
+}
+
 /* True for identifier bytes. */
 static int ident(char c)
 {
@@ -94,9 +113,8 @@ static int user_block(const char *s, size_t b)
 {
 	size_t lo = b > 160 ? b - 160 : 0, i = b;
 
-	for (size_t k = 0; k < sizeof user_words / sizeof *user_words; k++)
-		if (has_word(s + lo, b - lo, user_words[k]))
-			return 1;
+	if (has_user_word(s + lo, b - lo))
+		return 1;
 	while (i > lo && (s[i - 1] == ' ' || s[i - 1] == '\t' || s[i - 1] == '\n' ||
 			  s[i - 1] == '\r'))
 		i--;
