@@ -20,8 +20,9 @@
  *      more different context words anywhere.  On a framed page weak hits
  *      count for nothing; strong hits still count unless in context (an
  *      attacker's banner injected into a police portal is still caught).
- *   3. A hit lying inside another hit of the same category (赌博 inside
- *      网络赌博) is not a word of its own.
+ *   3. A hit overlapping an earlier or longer hit of the same category
+ *      (赌博 inside 网络赌博, 葡京娱乐 across 澳门葡京娱乐) is not a word
+ *      of its own.
  *   4. Points = PTS_STRONG per different strong entry that has a counted
  *      hit + PTS_WEAK per different weak entry that has one.  Repeating a
  *      word adds nothing: notices repeat their topic word too.
@@ -122,12 +123,13 @@ static enum sw_err sens_load(const char *rules_dir, void **state, struct sw_errb
 		}
 		for (k = 0; k < NCATS && strcmp(cats[k].cat, name); k++)
 			;
-		if (k == NCATS) {
+		if (k == NCATS) { /* name belongs to st: format before freeing */
+			rc = sw_errf(eb, SW_EINVAL,
+				     "sensitive/%s.txt: unknown category (political, terror, porn, "
+				     "gambling, fraud or context)",
+				     name);
 			sens_free(st);
-			return sw_errf(eb, SW_EINVAL,
-				       "sensitive/%s.txt: unknown category (political, terror, porn, "
-				       "gambling, fraud or context)",
-				       name);
+			return rc;
 		}
 		st->kind[i] = (int)k;
 	}
@@ -238,7 +240,7 @@ static void mark_counted(const struct sw_an_ctx *ctx, struct page_hits *ph, int 
 			cat = h->cat;
 			max_end = 0;
 		}
-		if (h->end <= max_end) /* inside an earlier hit of this category */
+		if (h->start < max_end) /* overlaps an earlier hit of this category */
 			continue;
 		max_end = h->end;
 		if (h->tier == SW_KW_WEAK && framed)
