@@ -19,6 +19,14 @@
 #include <string.h>
 
 #include "analyze/js_scan.h"
+/* The baseline (deface worker's baseline.h) knows the site's usual script
+ * hosts; until it is on this branch, pages are judged without it. */
+#if defined(__has_include)
+#if __has_include("analyze/baseline.h")
+#include "analyze/baseline.h"
+#define SW_TJ_HAVE_BASELINE 1
+#endif
+#endif
 
 enum sw__tj_where sw__tj_foreign(const struct sw__tj_run *r, const char *host,
 				 const struct sw__tj_hosts *ok)
@@ -233,6 +241,18 @@ enum sw_err sw__tj_script_src(struct sw__tj_run *r, uint32_t i, const char *src)
 	enum sw__tj_where w = sw__tj_foreign(r, host, &r->st->script_ok);
 	if (w == SW_TJ_SAME)
 		return SW_OK;
+#ifdef SW_TJ_HAVE_BASELINE
+	if (r->ctx->base) {
+		if (sw_baseline_has_host(r->ctx->base, host))
+			return SW_OK;
+		why = nd->off < r->html_start || nd->off >= r->html_end ? "outside-html" :
+		      "not-in-baseline";
+		return sw_an_emit(r->ctx, &(struct sw_an_hit){.key = "trojan.foreign_script",
+				  .sev = -1, .confidence = w == SW_TJ_UNKNOWN ? 0.75 : 0.85,
+				  .technique = why, .off = nd->off, .len = nd->len, .target = src},
+				  "script from a host the site did not use before: %s", host);
+	}
+#endif
 	/*
 	 * Without a baseline an unknown host alone is weak evidence: honest
 	 * sites use providers no list knows.  Where the tag sits (outside

@@ -210,8 +210,14 @@ enum sw_err sw__tj_yara_run(struct sw__tj_run *r)
 
 	if (!r->st->yara || !r->buf_len || !r->nsegs)
 		return SW_OK;
+	/*
+	 * NO_TRYCATCH: the buffer is our own memory, not a mapped file, so
+	 * libyara's SIGBUS guard is useless, and installing it (rt_sigaction)
+	 * is outside what the analysis worker's seccomp filter allows.
+	 */
 	int yrc = yr_rules_scan_mem(r->st->yara, (const uint8_t *)r->buf, r->buf_len,
-				    SCAN_FLAGS_FAST_MODE, on_scan_msg, &sc, 2);
+				    SCAN_FLAGS_FAST_MODE | SCAN_FLAGS_NO_TRYCATCH, on_scan_msg,
+				    &sc, 2);
 	if (sc.rc)
 		return sc.rc;
 	/* A timeout leaves the rules that matched so far reported; the page's
