@@ -210,6 +210,13 @@ static const char *const cheap_tlds[] = {
 	".racing", ".party", ".live", ".fun", ".site", ".online", ".ru", ".su",
 };
 
+/* Fragments of gambling, lottery and private-server domain names (pinyin
+ * and English) that injected script hosts carry and honest ones do not. */
+static const char *const spam_words[] = {
+	"bet", "casino", "bocai", "caipiao", "dubo", "qipai", "baijiale", "amjs", "pujing",
+	"yongli", "huangguan", "taiyangcheng", "weinisi", "sifu", "xsj", "365", "888", "777",
+};
+
 /* Why host looks like an attacker's, or NULL. */
 static const char *suspicious_host(const char *host)
 {
@@ -221,6 +228,9 @@ static const char *suspicious_host(const char *host)
 			digits_dots = 0;
 	if (digits_dots)
 		return "ip-address";
+	for (size_t k = 0; k < sizeof spam_words / sizeof *spam_words; k++)
+		if (strstr(host, spam_words[k]))
+			return "spam-host";
 	for (size_t k = 0; k < sizeof cheap_tlds / sizeof *cheap_tlds; k++) {
 		size_t t = strlen(cheap_tlds[k]);
 		if (n > t && !strcmp(host + n - t, cheap_tlds[k]))

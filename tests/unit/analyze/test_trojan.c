@@ -194,6 +194,17 @@ static const char tab_video[] =
 	"<noscript><iframe src=\"https://www.googletagmanager.com/ns.html?id=GTM-XXXX\" "
 	"height=\"0\" width=\"0\" style=\"display:none;visibility:hidden\"></iframe></noscript>";
 
+static const char pushes[] =
+	"<script>(function(){var bp=document.createElement('script');var curProtocol="
+	"window.location.protocol.split(':')[0];if(curProtocol==='https'){bp.src="
+	"'https://zz.bdstatic.com/linksubmit/push.js';}else{bp.src="
+	"'http://push.zhanzhang.baidu.com/push.js';}var s=document.getElementsByTagName("
+	"\"script\")[0];s.parentNode.insertBefore(bp,s);})();</script>"
+	"<script>(function(){var src=\"https://jspassport.ssl.qhimg.com/11.0.1.js?d182b3f2\";"
+	"document.write('<script src=\"'+src+'\" id=\"sozz\"><\\/script>');})();</script>"
+	"<script>if(window.location.pathname=='/'){var path='/static';document.write("
+	"'<script src=\"'+path+'/js/index.js\"><\\/script>')}</script>";
+
 static const char refresh_self[] =
 	"<meta http-equiv=\"refresh\" content=\"300\">"
 	"<meta http-equiv=\"Refresh\" content=\"0; url=http://www.example.gov.cn/new/\">";
@@ -226,8 +237,8 @@ static void honest_code(void **state)
 	struct sw_findings f;
 	(void)state;
 
-	snprintf(page, sizeof page, PAGE("%s%s%s", "%s%s%s"), minified, jsonld, refresh_self,
-		 mobile_same, lang_switch, tab_video);
+	snprintf(page, sizeof page, PAGE("%s%s%s", "%s%s%s%s"), minified, jsonld, refresh_self,
+		 mobile_same, lang_switch, tab_video, pushes);
 	analyze(page, URL, &f);
 	assert_quiet(&f);
 	sw_findings_cleanup(&f);
@@ -262,6 +273,11 @@ static void attack_hidden_iframe(void **state)
 	assert_has(&f, "trojan.hidden_iframe", "display-none");
 	sw_findings_cleanup(&f);
 
+	analyze(PAGE("<style>.hf{visibility:hidden;width:0;height:0}</style>",
+		     "<iframe class=\"hf\" src=\"http://cc.evil.net/\"></iframe>"), URL, &f);
+	assert_has(&f, "trojan.hidden_iframe", "evil.net");
+	sw_findings_cleanup(&f);
+
 	analyze(PAGE("", "<div style=\"position:absolute;left:-9999px;top:-9999px\">"
 		     "<iframe src=\"http://hack.example.net/in.html\" width=\"500\" "
 		     "height=\"500\"></iframe></div>"), URL, &f);
@@ -282,6 +298,10 @@ static void attack_foreign_script(void **state)
 	analyze(PAGE("<script type=\"text/javascript\" src=\"https://cdn-js.top/jquery.min.js\">"
 		     "</script>", ""), URL, &f);
 	assert_has(&f, "trojan.foreign_script", "cheap-tld");
+	sw_findings_cleanup(&f);
+
+	analyze(PAGE("<script src=\"http://js.365bet-vip.com/tj.js\"></script>", ""), URL, &f);
+	assert_has(&f, "trojan.foreign_script", "spam-host");
 	sw_findings_cleanup(&f);
 }
 
@@ -336,6 +356,11 @@ static void attack_redirect(void **state)
 	analyze(PAGE("", "<script>setTimeout(function(){location.replace(\"https://\"+"
 		     "\"www.evil-casino.com/\")},3000);</script>"), URL, &f);
 	assert_has(&f, "trojan.redirect", "evil-casino.com");
+	sw_findings_cleanup(&f);
+
+	analyze(PAGE("", "<script>setTimeout(\"top.location.href='http://tz.evil.cc/'\",500);"
+		     "</script>"), NULL, &f);
+	assert_has(&f, "trojan.redirect", "evil.cc");
 	sw_findings_cleanup(&f);
 
 	analyze(PAGE("", "<script>window.location = 'http://spam.example.org/p.html';</script>"),
