@@ -92,16 +92,16 @@ rule obf_base64_api
         $dec and any of ($b*)
 }
 
-rule obf_eval_chain
+rule obf_eval_by_pieces
 {
     meta:
         confidence = 85
-        description = "eval of a decoder's output"
+        description = "eval or Function reached by joining its name from pieces"
     strings:
-        $a = /eval\s*\(\s*(window\.)?(unescape|atob|decodeURIComponent|String\.fromCharCode)\s*\(/
-        $b = /(new\s+)?Function\s*\(\s*(window\.)?(unescape|atob|decodeURIComponent)\s*\(/
-        $c = /eval\s*\(\s*function\s*\(\s*p\s*,\s*a\s*,\s*c\s*,\s*k\s*,\s*e\s*,\s*[rd]\s*\)/
-        $d = /\[\s*['"]e['"]\s*\+\s*['"]v['"]\s*\+\s*['"]a['"]\s*\+\s*['"]l['"]\s*\]/
+        $a = /\[\s*['"]e['"]\s*\+\s*['"]v['"]\s*\+\s*['"]a['"]\s*\+\s*['"]l['"]\s*\]/
+        $b = /\[\s*['"]ev['"]\s*\+\s*['"]al['"]\s*\]/
+        $c = /\[\s*['"]e['"]\s*\+\s*['"]val['"]\s*\]/
+        $d = /\[\s*['"]eva['"]\s*\+\s*['"]l['"]\s*\]/
     condition:
         any of them
 }

@@ -17,7 +17,7 @@
 /* Caps that keep one page's script work linear and bounded. */
 #define SW_TJ_SCRIPT_CAP (512u * 1024)      /* a bigger inline script is skipped */
 #define SW_TJ_BUF_CAP (4u * 1024 * 1024)    /* all scanned script text of a page */
-#define SW_TJ_MAX_HITS 65536u               /* token hits kept per page */
+#define SW_TJ_MAX_HITS 16384u               /* token hits per page; the scan stops there */
 #define SW_TJ_URL_CAP 512                   /* longest URL we look at */
 
 /* A sorted list of host patterns: "a.b.cn" exact, ".b.cn" b.cn and below. */

@@ -98,7 +98,7 @@ static int on_hit(unsigned id, unsigned long long from, unsigned long long to, u
 	(void)flags;
 	if (h->n == h->cap) {
 		if (h->cap >= SW_TJ_MAX_HITS)
-			return 0; /* keep scanning: later tokens are as likely */
+			return 1; /* a token flood: stop, what was found is judged */
 		size_t cap = h->cap ? h->cap * 2 : 256;
 		struct sw__tj_hit *v = realloc(h->v, cap * sizeof *v);
 		if (!v) {
@@ -304,9 +304,15 @@ size_t sw__tj_js_events(const struct sw__tj_run *r, const char *s, size_t n,
 			const struct sw__tj_hit *h, size_t nh, size_t boff,
 			struct sw__tj_ev *ev, size_t cap)
 {
-	size_t ne = 0;
+	size_t ne = 0, tries = 0;
 
-	for (size_t k = 0; k < nh && ne < cap; k++) {
+	/* Each try reads at most a few KB; the cap keeps a script of
+	 * thousands of .append( calls linear. */
+	for (size_t k = 0; k < nh && ne < cap && tries < 256; k++) {
+		if (h[k].tok == SW_TJ_T_LOCATION || h[k].tok == SW_TJ_T_OPEN ||
+		    h[k].tok == SW_TJ_T_WRITE || h[k].tok == SW_TJ_T_HTML ||
+		    h[k].tok == SW_TJ_T_CREATE_SCRIPT || h[k].tok == SW_TJ_T_CREATE_FRAME)
+			tries++;
 		size_t e = h[k].end - boff, v;
 		struct sw__tj_ev *x = &ev[ne];
 		switch (h[k].tok) {

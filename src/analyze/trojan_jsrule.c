@@ -147,21 +147,34 @@ static int user_block(const char *s, size_t b)
 	return wl > 0; /* function name(...) { or method name(...) { */
 }
 
-/* Brace walk state: which events sit inside a visitor-triggered block. */
+/*
+ * Brace walk state: which events sit inside a visitor-triggered block.
+ * Blocks are classified lazily, only when an event is inside them, so a
+ * script of a million braces costs one pass and no look-backs.
+ */
 struct walk {
 	const char *s;
 	struct sw__tj_ev *ev;
 	size_t ne, next;
-	uint8_t user[64];    /* per open block: 1 when user_block */
-	size_t depth, nuser; /* open blocks, and how many of them are user blocks */
+	uint32_t open[64];   /* positions of the innermost open blocks' '{' */
+	int8_t cls[64];      /* per open block: -1 unknown, else user_block() */
+	size_t depth;        /* open blocks (may exceed 64: deeper ones are not kept) */
 	uint8_t *ev_user;    /* out: per event */
 };
 
-/* Marks events before pos with the current block state. */
+/* Marks events before pos: inside a user block when any kept open block is one. */
 static void walk_mark(struct walk *w, size_t pos)
 {
-	while (w->next < w->ne && w->ev[w->next].pos < pos)
-		w->ev_user[w->next++] = w->nuser > 0;
+	while (w->next < w->ne && w->ev[w->next].pos < pos) {
+		size_t kept = w->depth < 64 ? w->depth : 64;
+		uint8_t u = 0;
+		for (size_t b = 0; b < kept && !u; b++) {
+			if (w->cls[b] < 0)
+				w->cls[b] = (int8_t)user_block(w->s, w->open[b]);
+			u = (uint8_t)w->cls[b];
+		}
+		w->ev_user[w->next++] = u;
+	}
 }
 
 /* sw_js_braces callback. */
@@ -171,15 +184,13 @@ static int walk_brace(size_t pos, char c, void *arg)
 
 	walk_mark(w, pos);
 	if (c == '{') {
-		uint8_t u = (uint8_t)user_block(w->s, pos);
-		if (w->depth < sizeof w->user)
-			w->user[w->depth] = u;
+		if (w->depth < 64) {
+			w->open[w->depth] = (uint32_t)pos;
+			w->cls[w->depth] = -1;
+		}
 		w->depth++;
-		w->nuser += u;
 	} else if (w->depth) {
 		w->depth--;
-		if (w->depth < sizeof w->user)
-			w->nuser -= w->user[w->depth];
 	}
 	return w->next >= w->ne;
 }
@@ -213,11 +224,9 @@ static enum sw__tj_where foreign_url(const struct sw__tj_run *r, const char *s, 
 		const char *a = m;
 		while (a > s && ((a[-1] | 0x20) >= 'a' && (a[-1] | 0x20) <= 'z'))
 			a--;
-		size_t len = strcspn(a, "\"'` <>)\\;\n");
-		if (a + len > end)
-			len = (size_t)(end - a);
-		if (len >= cap)
-			len = cap - 1;
+		size_t len = 0;
+		while (a + len < end && len + 1 < cap && !strchr("\"'` <>)\\;\n", a[len]))
+			len++;
 		memcpy(url, a, len);
 		url[len] = '\0';
 		sw_js_url_host(url, host, sizeof host);
@@ -370,8 +379,9 @@ static enum sw_err obfuscation(struct sw__tj_run *r, const struct sw__tj_seg *g,
 	size_t n = g->blen;
 	struct sw_js_stats st;
 
-	for (size_t k = 0; k < nh; k++) {
+	for (size_t k = 0, sinks = 0; k < nh && sinks < 64; k++) {
 		size_t p = h[k].end - g->boff;
+		sinks += h[k].tok == SW_TJ_T_EVAL || h[k].tok == SW_TJ_T_FUNCTION;
 		if (h[k].tok == SW_TJ_T_PACKER)
 			return emit(r, g, "trojan.obfuscated", 0.85, "packer", p, 80, NULL,
 				    "packed (p,a,c,k,e,d) script");
