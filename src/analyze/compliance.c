@@ -182,7 +182,7 @@ static int find_badge(const struct sw_an_ctx *ctx, const struct sw__cm_state *st
 		const struct sw_node *nd = &d->nodes[i];
 		const char *u;
 
-		if (nd->type != SW_NODE_ELEMENT || (nd->flags & SW_NODE_FROM_NOSCRIPT))
+		if (nd->type != SW_NODE_ELEMENT)
 			continue;
 		if (nd->tag == SW_TAG_A || nd->tag == SW_TAG_AREA)
 			u = sw_doc_attr(d, i, "href");
@@ -212,11 +212,13 @@ static int find_badge(const struct sw_an_ctx *ctx, const struct sw__cm_state *st
 
 /* ---- alt and title text of images ---------------------------------------- */
 
-/* Scans the alt and title text of visible images and image buttons: some
- * footers draw the numbers as pictures and say them in alt. */
+/* Scans the title text of visible images and the alt and title text of
+ * image buttons and map areas: some footers draw the numbers as pictures
+ * and say them there.  (The alt text of visible images is already part
+ * of the visible text.) */
 static void scan_alts(struct sw__cm_scan *sc, const struct sw_doc *d, hs_scratch_t *scratch)
 {
-	static const char *const names[] = {"alt", "title"};
+	static const char *const names[] = {"title", "alt"};
 
 	sc->in_alt = 1;
 	for (uint32_t i = 0; i < d->n; i++) {
@@ -225,7 +227,7 @@ static void scan_alts(struct sw__cm_scan *sc, const struct sw_doc *d, hs_scratch
 		if (nd->type != SW_NODE_ELEMENT || nd->hide != 0 ||
 		    (nd->tag != SW_TAG_IMG && nd->tag != SW_TAG_INPUT && nd->tag != SW_TAG_AREA))
 			continue;
-		for (size_t k = 0; k < 2; k++) {
+		for (size_t k = 0; k < (nd->tag == SW_TAG_IMG ? 1u : 2u); k++) {
 			const char *v = sw_doc_attr(d, i, names[k]);
 
 			if (v == NULL || strlen(v) < 6)

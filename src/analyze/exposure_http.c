@@ -172,8 +172,8 @@ enum sw_err sw__ex_mixed(struct sw_an_ctx *ctx)
 	for (uint32_t i = 0; i < d->n && !rc && hits < MAX_MIXED; i++) {
 		const struct sw_node *nd = &d->nodes[i];
 
-		/* Re-parsed <noscript> content and <template> content never load. */
-		if (nd->type != SW_NODE_ELEMENT || (nd->flags & SW_NODE_FROM_NOSCRIPT) ||
+		/* <noscript> and <template> content never loads for a visitor. */
+		if (nd->type != SW_NODE_ELEMENT ||
 		    (nd->hide & (SW_HIDE(TEMPLATE) | SW_HIDE(NOSCRIPT))))
 			continue;
 		u = loaded_url(d, i, &what, &active);
