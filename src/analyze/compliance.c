@@ -19,8 +19,8 @@
  * is missing, to tell "absent" from "hidden-only".
  *
  * False alarms are the main risk, so pages that are not content pages
- * (error and soft-404 pages, stubs with under MIN_VIS bytes of visible
- * text, listings, non-HTML bodies) are not checked, the sponsor word must
+ * (error and soft-404 pages, redirecting stubs, listings, non-HTML
+ * bodies) are not checked, the sponsor word must
  * sit in the footer region (see org_counts), and "is government" is taken
  * from the register, the host (.gov.cn), or, offline, from the title and
  * from the page itself showing a 网站标识码 or badge.
@@ -35,7 +35,8 @@
 #include "analyze/compliance_int.h"
 #include "analyze/exposure_hdr.h"
 
-#define MIN_VIS 200 /* bytes of visible text below which a page is a stub */
+#define MIN_TEXT 40 /* bytes of visible text below which a page is a stub */
+#define MIN_VIS 200 /* below this, a page that redirects or frames is a stub */
 
 /* ---- scanning --------------------------------------------------------------- */
 
@@ -90,6 +91,38 @@ static int has_word(const char *s, char *const *words, size_t n)
 }
 
 /*
+ * True when a short page is a stub that only sends the visitor elsewhere:
+ * a meta refresh, a frame, or a script that changes location.  A short
+ * page that does none of these (a hacker's replacement page) is content
+ * and must still show the marks.
+ */
+static int is_stub(const struct sw_an_ctx *ctx)
+{
+	const struct sw_doc *d = ctx->doc;
+
+	if (ctx->vis_len < MIN_TEXT)
+		return 1;
+	if (ctx->vis_len >= MIN_VIS)
+		return 0;
+	for (uint32_t i = 0; i < d->n; i++) {
+		const struct sw_node *nd = &d->nodes[i];
+		const char *he;
+
+		if (nd->type == SW_NODE_ELEMENT &&
+		    (nd->tag == SW_TAG_FRAMESET || nd->tag == SW_TAG_FRAME || nd->tag == SW_TAG_IFRAME))
+			return 1;
+		if (nd->type == SW_NODE_ELEMENT && nd->tag == SW_TAG_META &&
+		    (he = sw_doc_attr(d, i, "http-equiv")) && strcasecmp(he, "refresh") == 0)
+			return 1;
+		if (nd->type == SW_NODE_TEXT && nd->parent != SW_NONE &&
+		    d->nodes[nd->parent].tag == SW_TAG_SCRIPT &&
+		    memmem(nd->text, nd->text_len, "location", 8))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * True when the page looks like a real content page: not an error or
  * soft-404 page, not a stub, not a listing, HTML when the headers say.
  */
@@ -98,7 +131,7 @@ static int is_content_page(const struct sw_an_ctx *ctx, const struct sw__cm_stat
 	const struct sw_an_page *pg = ctx->page;
 	struct sw__hdr_val ct;
 
-	if (pg->status >= 400 || ctx->vis_len < MIN_VIS)
+	if (pg->status >= 400 || is_stub(ctx))
 		return 0;
 	if (sw__hdr_get(pg->headers, pg->headers_len, "content-type", &ct) &&
 	    !sw__hdr_has(ct.p, ct.n, "html"))
