@@ -298,6 +298,26 @@ static void test_org_in_news_text(void **state)
 	      "http://www.mm.gov.cn/", &unknown, KEYS("compliance.org_missing"), NULL, 0);
 }
 
+/* A hacker's replacement page (short, green on black) shows no marks: it
+ * is what the site serves, so it is flagged; a redirect stub is not. */
+static void test_replaced_page(void **state)
+{
+	static const char hacked[] =
+		"<html><head><meta charset=utf-8><title>Hacked By Sh4d0w</title></head><body "
+		"bgcolor=black text=#00ff00><center><h1><font color=red>Hacked By Sh4d0w</font></h1>"
+		"<h2>本站已被黑客入侵，请管理员尽快修补漏洞</h2><p>Your security is zero.</p></center>"
+		"</body></html>";
+	static const char stub[] =
+		"<html><head><meta http-equiv=refresh content='0;url=/index.html'><title>某某大学"
+		"</title></head><body>页面正在跳转，如果没有自动跳转，请点击这里进入学校主页面。"
+		"Redirecting to the home page of the university, please wait.</body></html>";
+
+	(void)state;
+	flags(hacked, "http://www.mm.edu.cn/", &unknown,
+	      KEYS("compliance.icp_missing", "compliance.psb_missing"), NULL, 0);
+	quiet(stub, "http://www.mm.edu.cn/", &unknown);
+}
+
 /* ---- register mismatches ------------------------------------------------------ */
 
 static void test_mismatches(void **state)
@@ -447,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_missing_each),
 		cmocka_unit_test(test_hidden_marks_do_not_count),
 		cmocka_unit_test(test_org_in_news_text),
+		cmocka_unit_test(test_replaced_page),
 		cmocka_unit_test(test_mismatches),
 		cmocka_unit_test(test_skipped_pages),
 		cmocka_unit_test(test_parsers),
