@@ -73,7 +73,12 @@ struct sw__cm_scan {
 	size_t norg;             /* candidates seen (ring index = norg % SW__CM_ORGS) */
 	uint32_t near[SW__CM_NEARS];
 	size_t nnear;
+	unsigned parsed[8];      /* anchors parsed per class, capped at SW__CM_MAX_PARSE */
 };
+
+/* Anchors of one class parsed per scan: a footer has a handful; a hostile
+ * page repeating "ICP备" a million times must not cost a window each. */
+#define SW__CM_MAX_PARSE 256
 
 /* Empties sc and keys the register's values of ctx->site. */
 void sw__cm_scan_init(struct sw__cm_scan *sc, const struct sw__cm_state *st,

@@ -85,6 +85,8 @@ void sw__cm_scan_anchor(struct sw__cm_scan *sc, unsigned cls, size_t a, size_t a
 	struct sw__cm_val v;
 	struct sw__cm_org *o;
 
+	if (cls < 8 && sc->parsed[cls]++ >= SW__CM_MAX_PARSE)
+		return;
 	switch (cls) {
 	case SW__CM_C_ICP:
 		if (sw__cm_icp(sc->text, sc->n, a, alen, &v))
