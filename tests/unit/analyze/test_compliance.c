@@ -366,12 +366,15 @@ static void test_skipped_pages(void **state)
 	(void)state;
 	quiet("<html><head><title>跳转中</title></head><body>正在跳转……</body></html>", NULL, &unknown);
 	quiet(page("404 页面不存在", body_main, "<p>抱歉，您访问的页面不存在</p>"), NULL, &unknown);
-	quiet(page("Index of /upload/", "<pre><a href='../'>../</a>\n<a href='a.doc'>a.doc</a>"
-		   "                                    10-May-2024 10:00      123456\n</pre>"
-		   "<pre>" "long listing long listing long listing long listing long listing long "
-		   "listing long listing long listing long listing long listing long listing</pre>",
-		   ""),
-	      NULL, &unknown);
+	/* A directory listing is what every visitor gets: it is checked. */
+	analyze(page("Index of /upload/", "<pre><a href='../'>../</a>\n<a href='a.doc'>a.doc</a>"
+		     "                                    10-May-2024 10:00      123456\n</pre>"
+		     "<pre>" "long listing long listing long listing long listing long listing long "
+		     "listing long listing long listing long listing long listing long listing</pre>",
+		     ""),
+		"http://www.mm.com.cn/upload/", 200, &unknown, &f);
+	assert_true(ncompliance(&f) > 0);
+	sw_findings_cleanup(&f);
 	analyze(page("某某集团", body_main, "<p>无</p>"), "http://www.mm.com.cn/x", 404, &unknown, &f);
 	assert_int_equal(ncompliance(&f), 0);
 	sw_findings_cleanup(&f);
