@@ -175,7 +175,8 @@ static enum sw_err collect(struct run *r, const struct sw_doc *d, int written)
 		}
 		c = &r->c[r->n];
 		sw_an_url_host(href, c->host, sizeof c->host);
-		if (!c->host[0] || sw_an_same_site(r->ctx->host, c->host))
+		/* Without the page's own host every absolute link is off-site. */
+		if (!c->host[0] || (r->ctx->host[0] && sw_an_same_site(r->ctx->host, c->host)))
 			continue;
 		c->node = i;
 		c->bit = main_bit(h);
@@ -316,7 +317,7 @@ static enum sw_err scripts(struct run *r)
 		while (rc == SW_OK && (n = sw_js_next_write(x->text, x->text_len, &pos, &at, buf, WRITE_MAX)) >= 0) {
 			struct sw_doc *w = NULL;
 
-			if (!memmem(buf, (size_t)n, "href", 4))
+			if (!strcasestr(buf, "href"))
 				continue;
 			if ((rc = sw_doc_parse(buf, (size_t)n, NULL, &w, NULL)) != SW_OK)
 				break;
