@@ -29,7 +29,7 @@ CDNS = ["https://cdn.bootcdn.net/ajax/libs/jquery/3.6.4/jquery.min.js",
 FEATURES = ("dropdown", "skip", "tabs", "carousel", "friend_select", "friend_hidden", "share_hidden",
             "counter", "cdn", "baidu", "cnzz", "jiucuo", "minified", "datauri", "docwrite_date",
             "form_iframe", "mobile_same", "sr_only", "eval_json", "weather", "wechat_sdk",
-            "back_top", "elder_mode", "search_hidden")
+            "back_top", "elder_mode", "search_hidden", "meta_refresh_self", "video_iframe")
 
 
 class Page:
@@ -96,6 +96,8 @@ class Page:
             h.append('<meta name="SiteName" content="%s">' % st.name)
             h.append('<meta name="SiteDomain" content="%s">' % st.host)
             h.append('<meta name="SiteIDCode" content="%s">' % st.sitecode)
+        if self.has("meta_refresh_self", s, .1):
+            h.append('<meta http-equiv="refresh" content="%d">' % s.choice([300, 600, 1800]))
         h.append('<link rel="stylesheet" href="/%s/css/%s.css">' % (s.choice(["images", "static", "res", "style"]),
                                                                       s.choice(["common", "style", "index", "main"])))
         h.append(self.css(s))
@@ -285,6 +287,9 @@ class Page:
             out.append('<table class="layout" width="100%"><tr><td>@table_cell</td></tr></table>')
         if self.has("minified", s, .3):
             out.append(MINIFIED)
+        if self.has("video_iframe", s, .1):
+            out.append('<div class="video"><iframe src="https://v.qq.com/txp/iframe/player.html?vid=%s" width="640" height="360" '
+                       'frameborder="0" allowfullscreen="true"></iframe></div>' % "".join(s.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(11)))
         if self.has("datauri", s, .15):
             out.append('<img alt="" width="16" height="16" src="data:image/png;base64,%s">' % DATAURI)
         if self.has("form_iframe", s, .15):
@@ -413,6 +418,8 @@ class Page:
         parts.append("@post")
         html = "\n".join(p for p in parts if p)
         for k in SLOTS:
+            if self.inj[k] and "@" + k not in html:
+                raise ValueError("page %s has no slot %s for its injection" % (self.seed, k))
             html = html.replace("@" + k, "\n".join(self.inj[k]))
         return html + "\n"
 
