@@ -35,6 +35,7 @@ class Case:
         self.files = {}  # relative path -> (html, charset)
         self.baselines = []
         self.charset_arg = charset != "utf-8"
+        self.extra_args = []  # e.g. ["--as-spider", "cloak/c01/spider.html"]
 
     def args(self):
         a = ["--url", self.url]
@@ -42,7 +43,7 @@ class Case:
             a += ["--baseline", b]
         if self.charset_arg:
             a += ["--charset", "gbk"]
-        return " ".join(a)
+        return " ".join(a + self.extra_args)
 
 
 CASES = []
@@ -367,6 +368,43 @@ def gen_mixed(r):
     deface_case(r, 3, "text-change", ("trojan",), lambda p, rr: trojan_block(p, rr, "foreign-script"), "mixdf")
 
 
+# ---------------------------------------------------------------- cloaking
+def gen_cloaking(r):
+    """The page as a visitor gets it is clean; the copy fetched as a search
+    spider (--as-spider) or with a search-engine Referer (--from-search)
+    carries spam links or a redirect.  Honest cases: the copies match."""
+    plan = ([("darklink", "spider-only spam links")] * 3 + [("darklink", "spider-only spam title and links")] * 2 +
+            [("trojan", "redirect only for search visitors")] * 3 + [("honest", "spider copy identical")] * 2 +
+            [("honest", "search-visitor copy with rotated carousel")] * 2)
+    for i, (kind, what) in enumerate(plan, 1):
+        site = pick_site(r)
+        seed = "cloak%02d" % i
+        d = "cloak/c%02d" % i
+        ptype = r.choice(["home", "home", "list"])
+        c = Case(d + "/page.html", [] if kind == "honest" else [kind], "%s cloaking: %s" % (kind, what), site,
+                 url_path(ptype, r))
+        c.files[c.path] = (Page(site, seed, ptype=ptype, version=1).render(), "utf-8")
+        if kind == "darklink":
+            other = Page(site, seed, ptype=ptype, version=1)
+            if "title" in what:
+                other.title = "%s_%s_%s" % (r.choice(A.SPAM_TEXT), r.choice(A.SPAM_TEXT), site.name)
+            other.add(r.choice(["body_top", "main_top", "footer", "body_end"]),
+                      '<div class="links">%s</div>' % A.spam_links(r, r.choice([8, 15, 30])))
+            opt, name = "--as-spider", "spider.html"
+        elif kind == "trojan":
+            other = Page(site, seed, ptype=ptype, version=1)
+            other.add("head_top", r.choice([A.tj_meta_refresh(r), A.tj_location(r)]))
+            opt, name = "--from-search", "search.html"
+        else:
+            other = Page(site, seed, ptype=ptype, version=1 if "identical" in what else 2, features={"carousel"})
+            if "identical" not in what:
+                c.files[c.path] = (Page(site, seed, ptype=ptype, version=1, features={"carousel"}).render(), "utf-8")
+            opt, name = ("--as-spider", "spider.html") if "spider" in what else ("--from-search", "search.html")
+        c.files["%s/%s" % (d, name)] = (other.render(), "utf-8")
+        c.extra_args = [opt, "%s/%s" % (d, name)]
+        CASES.append(c)
+
+
 # ---------------------------------------------------------------- honest
 def gen_honest(r):
     i = 0
@@ -435,6 +473,7 @@ def main():
     gen_deface(r)
     gen_mixed(r)
     gen_honest(r)
+    gen_cloaking(r)
     write(out)
     att = sum(1 for c in CASES if c.expected)
     print("%d cases: %d attack, %d honest" % (len(CASES), att, len(CASES) - att), file=sys.stderr)
