@@ -19,36 +19,14 @@
 
 #include "analyze/analyze.h"
 #include "analyze/kw.h"
+#include "analyze/cloaking.h"
 #include "core/strmap.h"
 
+/* The spam vocabulary is the dark-link analyzer's (rules/spam/): cloaking
+ * runs as part of it, sharing the compiled lists. */
 struct state {
-	struct sw_kw *spam;
+	const struct sw_kw *spam;
 };
-
-static void st_free(void *p)
-{
-	struct state *st = p;
-
-	if (st) {
-		sw_kw_free(st->spam);
-		free(st);
-	}
-}
-
-static enum sw_err st_load(const char *dir, void **out, struct sw_errbuf *eb)
-{
-	struct state *st = calloc(1, sizeof *st);
-	enum sw_err rc;
-
-	if (!st)
-		return SW_ENOMEM;
-	if ((rc = sw_kw_load(dir, "spam/", &st->spam, eb))) {
-		st_free(st);
-		return rc;
-	}
-	*out = st;
-	return SW_OK;
-}
 
 /* Adds the off-site link hosts of d to m. */
 static enum sw_err link_hosts(const struct sw_an_ctx *ctx, const struct sw_doc *d,
@@ -188,13 +166,13 @@ static enum sw_err variant_redirect(struct sw_an_ctx *ctx, const struct sw_an_pa
 			  "%s are sent to %s; other visitors are not", who, host);
 }
 
-static enum sw_err run(struct sw_an_ctx *ctx, const void *state)
+enum sw_err sw_an_cloaking(struct sw_an_ctx *ctx, const struct sw_kw *spam)
 {
-	const struct state *st = state;
+	const struct state state = {spam}, *st = &state;
 	struct sw_kw_scratch *sc = NULL;
 	enum sw_err rc = SW_OK;
 
-	if (!st || (!ctx->spider_doc && !ctx->search_doc))
+	if (!ctx->spider_doc && !ctx->search_doc)
 		return SW_OK;
 	if ((rc = sw_kw_scratch_new(st->spam, &sc)) != SW_OK)
 		return rc;
@@ -211,5 +189,3 @@ static enum sw_err run(struct sw_an_ctx *ctx, const void *state)
 	sw_kw_scratch_free(sc);
 	return rc;
 }
-
-const struct sw_analyzer sw_analyzer_cloaking = {"cloaking", st_load, st_free, run};

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
+#include "analyze/cloaking.h"
 #include "analyze/hostset.h"
 #include "analyze/jsstr.h"
 #include "analyze/kw.h"
@@ -350,6 +351,8 @@ static enum sw_err run(struct sw_an_ctx *ctx, const void *state)
 	}
 	if (rc == SW_OK)
 		rc = scripts(&r);
+	if (rc == SW_OK)
+		rc = sw_an_cloaking(ctx, st->spam);
 	free(r.c);
 	sw_kw_scratch_free(r.scratch);
 	return rc;
