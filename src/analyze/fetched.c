@@ -36,7 +36,7 @@ static enum sw_err convert(const struct sw_fetch_result *r, struct conv *c)
 	if (sw_fetch_body_utf8(r, &c->text, &len) != SW_OK)
 		return SW_ENOMEM;
 	cs = sw_fetch_body_charset(r);
-	c->pg.url = r->final_url ? r->final_url : r->url;
+	c->pg.url = r->n_hops ? r->hops[r->n_hops - 1].url : r->final_url ? r->final_url : r->url;
 	c->pg.raw = (const char *)r->body;
 	c->pg.raw_len = r->body_len;
 	c->pg.text = c->text;
@@ -51,7 +51,8 @@ static enum sw_err convert(const struct sw_fetch_result *r, struct conv *c)
 enum sw_err sw_fetched_analyze(const struct sw_an_rules *rules, const struct sw_fetch_result *self,
 			       const struct sw_fetch_result *spider,
 			       const struct sw_fetch_result *search, const struct sw_an_site *site,
-			       const struct sw_baseline *base, const struct sw_an_worker_limits *lim,
+			       const struct sw_baseline *base, const struct sw_policy *policy,
+			       const struct sw_an_worker_limits *lim,
 			       struct sw_findings *out, struct sw_errbuf *eb)
 {
 	struct conv a, b, c;
@@ -62,9 +63,13 @@ enum sw_err sw_fetched_analyze(const struct sw_an_rules *rules, const struct sw_
 	memset(&c, 0, sizeof c);
 	if ((rc = convert(self, &a)) != SW_OK)
 		return rc;
-	if (sw_fetched_analysable(spider) && (rc = convert(spider, &b)) != SW_OK)
+	/* A view that was sent to another site counts even when that site
+	 * did not answer: the redirect is the finding. */
+	if ((sw_fetched_analysable(spider) || (spider && spider->cross_domain)) &&
+	    (rc = convert(spider, &b)) != SW_OK)
 		goto out;
-	if (sw_fetched_analysable(search) && (rc = convert(search, &c)) != SW_OK)
+	if ((sw_fetched_analysable(search) || (search && search->cross_domain)) &&
+	    (rc = convert(search, &c)) != SW_OK)
 		goto out;
 	sw_an_input_init(&in);
 	in.page = &a.pg;
@@ -72,6 +77,7 @@ enum sw_err sw_fetched_analyze(const struct sw_an_rules *rules, const struct sw_
 	in.from_search = c.text ? &c.pg : NULL;
 	in.site = site;
 	in.base = base;
+	in.policy = policy;
 	rc = sw_an_worker_analyze(rules, &in, lim, out, eb);
 out:
 	free(a.text);

@@ -16,13 +16,15 @@ int sw_fetched_analysable(const struct sw_fetch_result *r);
 /*
  * Converts self (and the spider and search-visitor views, each may be
  * NULL) to UTF-8 and runs every analyzer on them in a sandboxed worker
- * (lim), appending findings to out.  site and base may be NULL.  Fails only
+ * (lim), appending findings to out.  site, base and policy (NULL: every
+ * family reports) may be NULL.  Fails only
  * on memory or when a worker cannot be started.
  */
 enum sw_err sw_fetched_analyze(const struct sw_an_rules *rules, const struct sw_fetch_result *self,
 			       const struct sw_fetch_result *spider,
 			       const struct sw_fetch_result *search, const struct sw_an_site *site,
-			       const struct sw_baseline *base, const struct sw_an_worker_limits *lim,
+			       const struct sw_baseline *base, const struct sw_policy *policy,
+			       const struct sw_an_worker_limits *lim,
 			       struct sw_findings *out, struct sw_errbuf *eb);
 
 #endif
