@@ -32,8 +32,8 @@
  *      at most 0.98 (one strong phrase 0.8, two 0.98, three weak 0.75).
  *      Severity is the kind's default (high) with a strong entry, medium
  *      on weak words alone.
- * The evidence points at the first counted strong hit (else weak hit); the
- * detail lists the counted words.
+ * The evidence points at the first counted strong hit (else weak hit) and
+ * its target is the text it matched; the detail lists the counted matches.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -172,12 +172,33 @@ static int by_cat_start(const void *a, const void *b)
 	return (x->end < y->end) - (x->end > y->end);
 }
 
-/* qsort: hits by entry id (to count different entries). */
+/* qsort: hits by entry id (to count different entries), then start. */
 static int by_id(const void *a, const void *b)
 {
 	const struct hit *x = a, *y = b;
 
-	return (x->id > y->id) - (x->id < y->id);
+	if (x->id != y->id)
+		return (x->id > y->id) - (x->id < y->id);
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/*
+ * Copies the text h matched (not the entry: a regex entry's match is what
+ * people want to see) into buf, cut to cap - 1 bytes at a UTF-8 character
+ * boundary.  Returns buf.
+ */
+static char *matched(const struct sw_an_ctx *ctx, const struct hit *h, char *buf, size_t cap)
+{
+	size_t n = h->end - h->start;
+
+	if (n >= cap) {
+		n = cap - 1;
+		while (n && ((unsigned char)ctx->vis[h->start + n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(buf, ctx->vis + h->start, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 /*
@@ -256,18 +277,17 @@ static enum sw_err report(struct sw_an_ctx *ctx, const struct sens *st, struct h
 {
 	const struct hit *ev = NULL;
 	size_t strong = 0, weak = 0, i, used = 0, listed = 0;
-	char detail[512];
+	char detail[512], w[128], target[128];
 	uint32_t off, end;
 	double conf;
 
 	qsort(v, n, sizeof *v, by_id);
 	detail[0] = '\0';
 	for (i = 0; i < n; i++) {
-		const char *w = sw_kw_word(st->kw, v[i].id);
-
 		if (i && v[i].id == v[i - 1].id)
 			continue;
 		*(v[i].tier == SW_KW_STRONG ? &strong : &weak) += 1;
+		matched(ctx, &v[i], w, sizeof w);
 		if (listed < DETAIL_WORDS && used + strlen(w) + 4 < sizeof detail) {
 			used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%s",
 						 listed ? "、" : "", w);
@@ -295,11 +315,11 @@ static enum sw_err report(struct sw_an_ctx *ctx, const struct sens *st, struct h
 				  .len = end > off && end - off > ev->end - ev->start
 						 ? end - off
 						 : ev->end - ev->start,
-				  .target = sw_kw_word(st->kw, ev->id),
+				  .target = matched(ctx, ev, target, sizeof target),
 				  .detail = detail,
 			  },
 			  "%s content on the page: %s (%zu strong, %zu weak words)",
-			  cats[st->kind[ev->cat]].cat, sw_kw_word(st->kw, ev->id), strong, weak);
+			  cats[st->kind[ev->cat]].cat, target, strong, weak);
 }
 
 /* Scores the word hits category by category and reports (file comment). */

@@ -228,6 +228,14 @@ static void test_ordinary_pages_are_quiet(void **st)
 	      "<p>文化市场综合执法：游艺娱乐场所管理规定。</p>");
 	/* Safety rules at a station: weapons named in a ban. */
 	quiet("<p>严禁携带枪支弹药、管制刀具、雷管炸药等易燃易爆危险物品进站乘车。</p>");
+	/* Offices do errands for citizens; the explosives industry exists;
+	 * 黑户 are also people without household registration. */
+	quiet("<p>因特殊情况本人不能到场的，可委托近亲属代办身份证、代办驾驶证换证业务。</p>"
+	      "<p>市应急管理局对工业炸药制造企业开展安全生产检查。</p>"
+	      "<p>我市全面解决无户口人员“黑户”落户问题。</p>");
+	/* A judgment names the crime and the platform. */
+	quiet("<p>被告人李某以营利为目的，在境外博彩平台开设代理账户，招揽他人赌博，"
+	      "人民法院以开设赌场罪判处其有期徒刑二年。</p>");
 	/* Banks on SOE sites talk about laundering and cash-outs. */
 	quiet("<h2>反洗钱宣传月</h2><p>洗钱是指掩饰、隐瞒犯罪所得的行为。信用卡套现属违法行为。"
 	      "</p>");
