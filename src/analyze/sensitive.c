@@ -45,7 +45,8 @@
 
 #define CTX_WINDOW 150  /* bytes either side of a hit where context counts */
 #define FRAMED_MIN 4    /* different context words that make an anti-crime page */
-#define MAX_HITS 4096   /* hits kept per page: a spam page needs far fewer */
+#define MAX_WORDS 4096  /* category hits kept per page: spam needs far fewer */
+#define MAX_CTX 65536   /* context hits kept per page (see on_hit) */
 #define PTS_STRONG 3
 #define PTS_WEAK 1
 #define PTS_REPORT 3
@@ -77,11 +78,12 @@ struct hit {
 	uint8_t counted;
 };
 
-/* Hits of one page, sorted out in two arrays. */
+/* Hits of one page, sorted out in two growing arrays. */
 struct page_hits {
 	const struct sens *st;
 	struct hit *words, *ctxw;
-	size_t nwords, nctx, cap;
+	size_t nwords, nctx, capw, capc;
+	int nomem;
 };
 
 /* Frees the analyzer's state. */
@@ -137,16 +139,35 @@ static enum sw_err sens_load(const char *rules_dir, void **state, struct sw_errb
 	return SW_OK;
 }
 
-/* sw_kw_fn: files a match as a word or a context hit; stops at MAX_HITS. */
+/*
+ * sw_kw_fn: files a match as a word or a context hit.  The caps are kept
+ * apart so that a page stuffed with context words cannot push the spam
+ * after them out of sight: past MAX_CTX context hits are dropped (the page
+ * is framed by then anyway) and the scan goes on; past MAX_WORDS category
+ * hits the scan stops, since so many hits have decided the page already.
+ */
 static int on_hit(const struct sw_kw_hit *h, void *arg)
 {
 	struct page_hits *ph = arg;
 	int is_ctx = (int)h->cat == ph->st->ctx_cat;
 	struct hit **v = is_ctx ? &ph->ctxw : &ph->words;
 	size_t *n = is_ctx ? &ph->nctx : &ph->nwords;
+	size_t *cap = is_ctx ? &ph->capc : &ph->capw;
+	size_t max = is_ctx ? MAX_CTX : MAX_WORDS;
 
-	if (ph->nwords + ph->nctx >= MAX_HITS)
-		return 1;
+	if (*n >= max)
+		return !is_ctx;
+	if (*n == *cap) {
+		size_t c2 = *cap ? *cap * 2 : 64;
+		struct hit *nv = realloc(*v, c2 * sizeof *nv);
+
+		if (!nv) {
+			ph->nomem = 1;
+			return 1;
+		}
+		*v = nv;
+		*cap = c2;
+	}
 	(*v)[(*n)++] = (struct hit){h->id, (uint32_t)h->cat, (uint32_t)h->start,
 				    (uint32_t)h->end, (uint8_t)h->tier, 0};
 	return 0;
@@ -347,23 +368,20 @@ static enum sw_err score(struct sw_an_ctx *ctx, const struct sens *st, struct pa
 static enum sw_err sens_run(struct sw_an_ctx *ctx, const void *state)
 {
 	const struct sens *st = state;
-	struct page_hits ph = {.st = st, .cap = MAX_HITS};
+	struct page_hits ph = {.st = st};
 	enum sw_err rc;
 
 	if (!st || !ctx->vis || !ctx->vis_len || !sw_kw_nwords(st->kw))
 		return SW_OK;
 	if (ctx->vis_len >= UINT32_MAX)
 		return SW_OK; /* analyze.c caps pages far below this */
-	ph.words = malloc(MAX_HITS * sizeof *ph.words);
-	ph.ctxw = malloc(MAX_HITS * sizeof *ph.ctxw);
-	if (!ph.words || !ph.ctxw) {
-		rc = SW_ENOMEM;
-		goto out;
-	}
 	rc = sw_kw_scan(st->kw, NULL, ctx->vis, ctx->vis_len, on_hit, &ph);
-	if (!rc)
+	if (!rc && ph.nomem)
+		rc = SW_ENOMEM;
+	if (rc && rc != SW_ENOMEM) /* cannot happen below 4 GiB; runs fail only on ENOMEM */
+		rc = SW_OK;
+	if (!rc && ph.nwords)
 		rc = score(ctx, st, &ph);
-out:
 	free(ph.words);
 	free(ph.ctxw);
 	return rc;

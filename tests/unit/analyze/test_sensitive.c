@@ -325,6 +325,38 @@ static void test_empty_and_odd_pages(void **st)
 	sw_findings_cleanup(&f);
 }
 
+/* Returns body made of n copies of unit between pre and post. */
+static char *repeat(const char *pre, const char *unit, size_t n, const char *post)
+{
+	size_t ul = strlen(unit), i;
+	char *b = malloc(strlen(pre) + ul * n + strlen(post) + 1), *o = b;
+
+	o += sprintf(o, "%s", pre);
+	for (i = 0; i < n; i++, o += ul)
+		memcpy(o, unit, ul);
+	sprintf(o, "%s", post);
+	return b;
+}
+
+static void test_stuffed_pages(void **st)
+{
+	char *b;
+
+	(void)st;
+	/* Context words by the ten thousand do not hide spam that follows. */
+	b = repeat("<p>", "举报违法犯罪", 20000, "</p><div>澳门葡京 真人荷官</div>");
+	expect(b, "sensitive.gambling", "澳门葡京");
+	free(b);
+	/* One word by the ten thousand: one finding, quickly. */
+	b = repeat("<p>", "澳门葡京 ", 50000, "</p>");
+	expect(b, "sensitive.gambling", "澳门葡京");
+	free(b);
+	/* A long line of warnings stays quiet however long. */
+	b = repeat("<p>", "严禁赌博，远离六合彩、百家乐。", 30000, "</p>");
+	quiet(b);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_hidden_text_is_not_ours),
 		cmocka_unit_test(test_user_lists),
 		cmocka_unit_test(test_empty_and_odd_pages),
+		cmocka_unit_test(test_stuffed_pages),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
