@@ -173,6 +173,13 @@ static int on_hit(const struct sw_kw_hit *h, void *arg)
 	return 0;
 }
 
+/* qsort that accepts an empty (NULL) array: arrays grow from NULL. */
+static void sort(struct hit *v, size_t n, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp);
+}
+
 /* qsort: context hits by end offset. */
 static int by_end(const void *a, const void *b)
 {
@@ -259,7 +266,7 @@ static size_t distinct(struct hit *v, size_t n)
 {
 	size_t i, d = 0;
 
-	qsort(v, n, sizeof *v, by_id);
+	sort(v, n, by_id);
 	for (i = 0; i < n; i++)
 		if (!i || v[i].id != v[i - 1].id)
 			d++;
@@ -302,7 +309,7 @@ static enum sw_err report(struct sw_an_ctx *ctx, const struct sens *st, struct h
 	uint32_t off, end;
 	double conf;
 
-	qsort(v, n, sizeof *v, by_id);
+	sort(v, n, by_id);
 	detail[0] = '\0';
 	for (i = 0; i < n; i++) {
 		if (i && v[i].id == v[i - 1].id)
@@ -350,8 +357,8 @@ static enum sw_err score(struct sw_an_ctx *ctx, const struct sens *st, struct pa
 	enum sw_err rc = SW_OK;
 	size_t i, j, k;
 
-	qsort(ph->ctxw, ph->nctx, sizeof *ph->ctxw, by_end);
-	qsort(ph->words, ph->nwords, sizeof *ph->words, by_cat_start);
+	sort(ph->ctxw, ph->nctx, by_end);
+	sort(ph->words, ph->nwords, by_cat_start);
 	mark_counted(ctx, ph, framed);
 	/* Gather each category's counted hits at the front of its run. */
 	for (i = 0; i < ph->nwords && !rc; i = j) {
