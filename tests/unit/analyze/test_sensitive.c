@@ -233,6 +233,9 @@ static void test_ordinary_pages_are_quiet(void **st)
 	quiet("<p>因特殊情况本人不能到场的，可委托近亲属代办身份证、代办驾驶证换证业务。</p>"
 	      "<p>市应急管理局对工业炸药制造企业开展安全生产检查。</p>"
 	      "<p>我市全面解决无户口人员“黑户”落户问题。</p>");
+	/* Tax offices issue invoices on behalf of taxpayers (代开发票). */
+	quiet("<h3>代开增值税发票办理指南</h3><p>纳税人可通过电子税务局申请代开增值税发票，"
+	      "也可到办税服务厅办理，咨询电话12366。</p>");
 	/* A judgment names the crime and the platform. */
 	quiet("<p>被告人李某以营利为目的，在境外博彩平台开设代理账户，招揽他人赌博，"
 	      "人民法院以开设赌场罪判处其有期徒刑二年。</p>");
