@@ -16,7 +16,7 @@
 
 /* In the order they run; cheap and independent ones first. */
 static const struct sw_analyzer *const analyzers[] = {
-	&sw_analyzer_darklink,	 &sw_analyzer_cloaking,	 &sw_analyzer_trojan,
+	&sw_analyzer_darklink,	 &sw_analyzer_trojan,
 	&sw_analyzer_deface,	 &sw_analyzer_sensitive, &sw_analyzer_compliance,
 	&sw_analyzer_exposure,
 };

@@ -85,8 +85,7 @@ struct sw_analyzer {
 };
 
 /* The analyzers, each defined in its own file. */
-extern const struct sw_analyzer sw_analyzer_darklink;  /* darklink.c */
-extern const struct sw_analyzer sw_analyzer_cloaking;  /* cloaking.c */
+extern const struct sw_analyzer sw_analyzer_darklink;  /* darklink.c, with cloaking.c */
 extern const struct sw_analyzer sw_analyzer_trojan;    /* trojan.c */
 extern const struct sw_analyzer sw_analyzer_deface;    /* deface.c */
 extern const struct sw_analyzer sw_analyzer_sensitive; /* sensitive.c */
