@@ -27,7 +27,7 @@ struct sw__dsig_hit {
 	uint32_t from, to;
 };
 
-/* Compiles deface/*.txt from dir (NULL: embedded) into *out (caller's). */
+/* Compiles the deface/ rules files from dir (NULL: embedded) into *out (caller's). */
 enum sw_err sw__dsig_load(const char *dir, struct sw__dsig **out, struct sw_errbuf *eb);
 void sw__dsig_free(struct sw__dsig *s);
 

@@ -138,7 +138,6 @@ static enum sw_err compile(struct sw__dsig *s, struct sw_errbuf *eb)
 	unsigned *flags = malloc((s->n + 1) * sizeof *flags), *ids = malloc((s->n + 1) * sizeof *ids);
 	hs_compile_error_t *cerr = NULL;
 	enum sw_err rc = SW_ENOMEM;
-	unsigned mode = HS_MODE_BLOCK;
 
 	if (!ex || !flags || !ids)
 		goto out;
@@ -147,11 +146,9 @@ static enum sw_err compile(struct sw__dsig *s, struct sw_errbuf *eb)
 			goto out;
 		flags[i] = HS_FLAG_CASELESS | (s->v[i].re ? HS_FLAG_SOM_LEFTMOST : 0);
 		ids[i] = (unsigned)i;
-		if (s->v[i].re)
-			mode = HS_MODE_BLOCK | HS_MODE_SOM_HORIZON_LARGE;
 	}
 	rc = SW_OK;
-	if (hs_compile_multi((const char *const *)ex, flags, ids, (unsigned)s->n, mode, NULL,
+	if (hs_compile_multi((const char *const *)ex, flags, ids, (unsigned)s->n, HS_MODE_BLOCK, NULL,
 			     &s->db, &cerr) != HS_SUCCESS) {
 		const struct phrase *p = cerr->expression >= 0 ? &s->v[cerr->expression] : NULL;
 
