@@ -37,6 +37,7 @@ static int check_help(FILE *f)
 	fprintf(f,
 		"usage: sitewarden check [--json] [--concurrency N] [--resolve HOST:PORT:ADDR]...\n"
 		"                        [--ca-file PEM] [--from FILE] [URL ...]\n"
+		"       sitewarden check --offline PAGE... (see sitewarden check --offline --help)\n"
 		"\nFetches each home page once and reports availability, TLS, DNS and redirect\n"
 		"findings under the built-in policy (see `sitewarden policy show`).  Exit status\n"
 		"1 when any finding is high or critical: the pre-launch gate.\n"
@@ -127,14 +128,10 @@ static json_t *result_json(const struct sw_fetch_result *r, const struct sw_find
 							"verified", r->tls.verified, "name_match",
 							r->tls.name_match, "not_after",
 							(json_int_t)r->tls.certs[0].not_after));
-	for (size_t i = 0; i < fs->n; i++) {
-		json_t *ev = fs->v[i].evidence ? json_loads(fs->v[i].evidence, 0, NULL) : NULL;
-
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o*}", "kind",
-						     fs->v[i].kind->key, "severity",
-						     sw_sev_name(fs->v[i].sev), "title", fs->v[i].title,
-						     "evidence", ev));
-	}
+	for (size_t i = 0; i < fs->n; i++)
+		json_array_append_new(arr, sw_cli_finding_json(fs->v[i].kind->key,
+							       sw_sev_name(fs->v[i].sev),
+							       fs->v[i].title, fs->v[i].evidence));
 	json_object_set_new(o, "findings", arr);
 	return o;
 }
@@ -255,6 +252,9 @@ int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
 	enum sw_err rc;
 	int status;
 
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--offline") == 0)
+			return sw_cmd_check_offline(cli, argc, argv);
 	(void)cli;
 	sw_fetch_opts_init(&opts);
 	sw_policy_defaults(&run.pol);

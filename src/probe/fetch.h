@@ -195,6 +195,23 @@ const char *sw_fetch_header(const struct sw_fetch_result *r, const char *name, s
  */
 enum sw_err sw_fetch_body_utf8(const struct sw_fetch_result *r, char **out, size_t *outlen);
 
+/*
+ * The iconv name r's body is decoded from by sw_fetch_body_utf8 ("UTF-8",
+ * "GB18030", "BIG5-HKSCS" ...).  Evidence offsets in converted text are
+ * mapped back to raw bytes with it.
+ */
+const char *sw_fetch_body_charset(const struct sw_fetch_result *r);
+
+/*
+ * A result holding a copy of body as if it had been fetched from url with
+ * Content-Type ctype (NULL: none), the charset detected as for a fetch
+ * (BOM, header, <meta>, else UTF-8 when valid, else GB18030): the offline
+ * check analyses files through the same path as live pages.  *out is the
+ * caller's (sw_fetch_result_free).  SW_ENOMEM is the only failure.
+ */
+enum sw_err sw_fetch_result_from_body(const char *url, const void *body, size_t len,
+				      const char *ctype, struct sw_fetch_result **out);
+
 /* A point-in-time view of the engine, for progress displays and tests. */
 struct sw_fetch_stats {
 	size_t queued;           /* fetches waiting for a slot (hops included) */

@@ -196,9 +196,9 @@ run 0 "$SW" check "${R[@]}" "http://site.test:$HTTP/ok" "https://good.test:$HTTP
 has "$W/out" "checked 2 URL(s)"
 has "$W/out" "0 finding(s)"
 run 1 "$SW" check "${R[@]}" --json "http://site.test:$HTTP/err500"
-[ "$(jq -r '.[0].findings[0].kind' "$W/out")" = availability.http_error ] || fail "500 not reported"
+[ "$(jq -r '.[0].findings[0].check' "$W/out")" = availability.http_error ] || fail "500 not reported"
 has "$W/err" "1 high"
-kinds() { jq -r '[.[] | .findings[].kind] | sort | join(",")' "$W/out"; }
+kinds() { jq -r '[.[] | .findings[].check] | sort | join(",")' "$W/out"; }
 printf '%s\n' "https://expired.test:$EXPIRED/" "https://self.test:$SELF/" \
 	"https://bad.test:$HTTPS/" "http://site.test:$HTTP/away" "http://site.test:$HTTP/loop-a" \
 	"# a comment" "" "http://127.0.0.1:$REFUSED/" >urls.txt
