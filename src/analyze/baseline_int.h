@@ -20,6 +20,8 @@
 #define SW__BL_DATE      0x01 /* the text holds a date or time */
 #define SW__BL_SOFT      0x02 /* its path is dynamic by shape (dates, repeated link lists) */
 #define SW__BL_PROMINENT 0x04 /* inside marquee, h1-h3, center, font, strong or b */
+#define SW__BL_MARQUEE   0x08 /* inside marquee: the scrolling banner of defacers */
+#define SW__BL_CAROUSEL  0x10 /* inside a carousel, scroller or marquee */
 
 /* One block: the visible text whose innermost block element is the same. */
 struct sw__bl_block {

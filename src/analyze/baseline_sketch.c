@@ -27,6 +27,7 @@
 #define NF_CAROUSEL 0x04 /* inside a carousel/scroller */
 #define NF_HEADER   0x08 /* inside a header-like region (logo, banner, top) */
 #define NF_BODY     0x10 /* inside <body> */
+#define NF_MARQUEE  0x20 /* inside <marquee> */
 
 #define FNV_OFF 0xcbf29ce484222325ull
 #define FNV_PRIME 0x100000001b3ull
@@ -264,7 +265,7 @@ static unsigned own_flags(const struct sw_doc *d, uint32_t i)
 
 	switch (nd->tag) {
 	case SW_TAG_A: f |= NF_LINK; break;
-	case SW_TAG_MARQUEE: f |= NF_PROM | NF_CAROUSEL; break;
+	case SW_TAG_MARQUEE: f |= NF_PROM | NF_CAROUSEL | NF_MARQUEE; break;
 	case SW_TAG_H1: case SW_TAG_H2: case SW_TAG_H3: case SW_TAG_CENTER: case SW_TAG_FONT:
 	case SW_TAG_STRONG: case SW_TAG_B: f |= NF_PROM; break;
 	case SW_TAG_HEADER: f |= NF_HEADER; break;
@@ -373,6 +374,7 @@ static enum sw_err add_block(struct sw__sketch *sk, struct walk *w, uint32_t i)
 	sk->blocks[sk->nblocks].path = w->ph[i];
 	sk->blocks[sk->nblocks].node = i;
 	sk->blocks[sk->nblocks].off = SW_NONE;
+	sk->blocks[sk->nblocks].flags = w->fl[i] & NF_CAROUSEL ? SW__BL_CAROUSEL : 0;
 	norm_init(&w->st[sk->nblocks]);
 	w->blk[i] = (uint32_t)sk->nblocks++;
 	return SW_OK;
@@ -388,6 +390,11 @@ static enum sw_err add_text(struct sw__sketch *sk, struct walk *w, uint32_t i, u
 	norm_feed(&w->st[b], nd->text, nd->text_len);
 	if (w->fl[i] & NF_LINK)
 		bl->link += w->st[b].len - before;
+	/* Prominence comes from the text's own markup (<font>, <b> inside a div). */
+	if (w->fl[i] & NF_PROM)
+		bl->flags |= SW__BL_PROMINENT;
+	if (w->fl[i] & NF_MARQUEE)
+		bl->flags |= SW__BL_MARQUEE;
 	if (w->st[b].len == before || !nd->len)
 		return SW_OK;
 	if (bl->off == SW_NONE || nd->off < bl->off)
@@ -482,7 +489,7 @@ static enum sw_err visit_element(struct sw__sketch *sk, struct walk *w, uint32_t
 
 struct pathflag {
 	uint64_t path;
-	uint32_t date, link;
+	uint32_t date, link; /* date: dated or in a carousel; link: mostly link text */
 };
 
 static int cmp_pathflag(const void *a, const void *b)
@@ -492,7 +499,8 @@ static int cmp_pathflag(const void *a, const void *b)
 
 /*
  * Drops empty blocks (renumbering spans) and marks soft paths: a path with
- * a date-bearing block, or one repeated three or more times where most
+ * a date-bearing block or a block inside a carousel (only the current
+ * slide's caption shows), or one repeated three or more times where most
  * blocks are link text (a news list, even when it has no dates).
  */
 static enum sw_err finish_blocks(struct sw__sketch *sk, struct walk *w)
@@ -510,8 +518,7 @@ static enum sw_err finish_blocks(struct sw__sketch *sk, struct walk *w)
 		sk->blocks[j] = sk->blocks[i];
 		sk->blocks[j].text = mix(w->st[i].h);
 		sk->blocks[j].len = w->st[i].len;
-		sk->blocks[j].flags = (w->st[i].found ? SW__BL_DATE : 0) |
-				      (w->fl[sk->blocks[j].node] & NF_PROM ? SW__BL_PROMINENT : 0);
+		sk->blocks[j].flags |= w->st[i].found ? SW__BL_DATE : 0;
 		sk->vis_bytes += w->st[i].len;
 		j++;
 	}
@@ -526,7 +533,8 @@ static enum sw_err finish_blocks(struct sw__sketch *sk, struct walk *w)
 		return SW_ENOMEM;
 	}
 	for (size_t i = 0; i < j; i++)
-		pf[i] = (struct pathflag){sk->blocks[i].path, sk->blocks[i].flags & SW__BL_DATE,
+		pf[i] = (struct pathflag){sk->blocks[i].path,
+					  (sk->blocks[i].flags & (SW__BL_DATE | SW__BL_CAROUSEL)) != 0,
 					  sk->blocks[i].link * 2 >= sk->blocks[i].len};
 	qsort(pf, j, sizeof *pf, cmp_pathflag);
 	for (size_t a = 0, b; a < j; a = b) {

@@ -32,8 +32,18 @@
 #define SHORT_VIS 800
 #define SHORT_LINKS 8
 
-/* Stable text below this (normalised bytes) is too little to judge. */
+/*
+ * Amounts of normalised text (bytes; a Chinese character is 3).  Stable
+ * text below MIN_STABLE is too little to call a page replaced by text
+ * alone.  A content change needs at least half the stable text gone and
+ * MIN_MISSING bytes of it, or new text at non-dynamic places of at least
+ * half the stable text and MIN_NEW bytes.  Once dates, lists and carousels
+ * are set aside an honest portal's remaining text does not change between
+ * fetches at all, so these can be small.
+ */
 #define MIN_STABLE 120
+#define MIN_MISSING 40
+#define MIN_NEW 240
 
 struct eval {
 	struct sw_an_ctx *ctx;
@@ -192,9 +202,11 @@ static int cmp_bhit(const void *a, const void *b)
 /*
  * defacement.banner: a block that is new against the baseline and reads
  * like a slogan: strong phrases weigh 4, weak words 2, slogan words 1, and
- * a block at a path the page never had or in prominent markup (marquee,
- * headings, center, font, bold) 1 more; 4 or more is a banner, when it has
- * a hacker word or sits at a new path.
+ * a block at a path the page never had, in prominent markup (marquee,
+ * headings, center, font, bold) and in a marquee 1 more each; 4 or more is
+ * a banner, when it has a hacker word or sits at a new path (a changed
+ * block at a known path needs a hacker word: an honest notice strip may
+ * well announce a 漏洞修复).
  */
 static void find_banner(struct eval *e)
 {
@@ -223,7 +235,7 @@ static void find_banner(struct eval *e)
 			if (bh[z].cls < sw__dsig_class_of(e->sig, e->vh[best].pat))
 				best = bh[z].hit;
 		}
-		score += newpath + !!(bl->flags & SW__BL_PROMINENT);
+		score += newpath + !!(bl->flags & SW__BL_PROMINENT) + !!(bl->flags & SW__BL_MARQUEE);
 		if (score >= 4 && (hacker || newpath)) {
 			e->banner = 1;
 			e->banner_block = bh[a].block;
@@ -252,10 +264,10 @@ static void judge_change(struct eval *e)
 		e->replaced = df->struct_sim < 0.3 && (df->stable_total < MIN_STABLE || kept < 0.15);
 	else
 		e->replaced = df->stable_total >= MIN_STABLE && kept < 0.1;
-	if (e->replaced || df->stable_total < MIN_STABLE)
+	if (e->replaced)
 		return;
-	e->content = (missing * 2 >= df->stable_total && missing >= MIN_STABLE) ||
-		     (df->new_bytes * 2 >= df->stable_total && df->new_bytes >= 300);
+	e->content = (missing * 2 >= df->stable_total && missing >= MIN_MISSING) ||
+		     (df->new_bytes * 2 >= df->stable_total && df->new_bytes >= MIN_NEW);
 }
 
 static enum sw_err emit_block(struct eval *e, const char *key, double conf, const char *tech,
