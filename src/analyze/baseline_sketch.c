@@ -187,16 +187,24 @@ static uint64_t token_hash(const char *s, size_t n)
 /* Class tokens that toggle with UI state and must not change a path. */
 static int state_token(const char *s, size_t n)
 {
-	static const char *const words[] = {"active", "on", "cur", "curr", "current",
-		"selected", "select", "hover", "show", "hide", "hidden", "open", "in", "fade",
-		"first", "last", "odd", "even", "focus", "visible", "animated", "clearfix"};
+	static const struct {
+		const char *w;
+		size_t n;
+	} words[] = {{"on", 2}, {"in", 2}, {"cur", 3}, {"curr", 4}, {"show", 4}, {"hide", 4},
+		{"open", 4}, {"fade", 4}, {"last", 4}, {"even", 4}, {"first", 5}, {"hover", 5},
+		{"focus", 5}, {"hidden", 6}, {"active", 6}, {"select", 6}, {"current", 7},
+		{"visible", 7}, {"selected", 8}, {"animated", 8}, {"clearfix", 8}, {"odd", 3}};
 
+	if (n > 8) /* long tokens: only compound state words such as slick-active */
+		goto sub;
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-		if (strlen(words[i]) == n && !strncasecmp(s, words[i], n))
+		if (words[i].n == n && !strncasecmp(s, words[i].w, n))
 			return 1;
+sub:
 	for (size_t i = 0; i + 6 <= n; i++)
-		if (!strncasecmp(s + i, "active", 6) || !strncasecmp(s + i, "select", 6))
-			return 1;
+		if ((s[i] | 32) == 'a' || (s[i] | 32) == 's')
+			if (!strncasecmp(s + i, "active", 6) || !strncasecmp(s + i, "select", 6))
+				return 1;
 	return 0;
 }
 
@@ -219,22 +227,47 @@ static uint64_t class_hash(const char *cls)
 	return h;
 }
 
-/* True when the element's id or class contains any of words. */
-static int attr_has(const struct sw_doc *d, uint32_t i, const char *const *words, size_t nw)
-{
-	const char *v[2] = {sw_doc_attr(d, i, "id"), sw_doc_attr(d, i, "class")};
+/* Words in ids and classes that mark carousels (NF_CAROUSEL) and header
+ * regions (NF_HEADER). */
+static const struct {
+	const char *w;
+	uint8_t n, flag;
+} region_words[] = {
+	{"slide", 5, NF_CAROUSEL}, {"swiper", 6, NF_CAROUSEL}, {"carousel", 8, NF_CAROUSEL},
+	{"focus", 5, NF_CAROUSEL}, {"lunbo", 5, NF_CAROUSEL}, {"scroll", 6, NF_CAROUSEL},
+	{"roll", 4, NF_CAROUSEL}, {"flash", 5, NF_CAROUSEL}, {"switch", 6, NF_CAROUSEL},
+	{"rotat", 5, NF_CAROUSEL}, {"slick", 5, NF_CAROUSEL}, {"owl-", 4, NF_CAROUSEL},
+	{"gallery", 7, NF_CAROUSEL}, {"logo", 4, NF_HEADER}, {"head", 4, NF_HEADER},
+	{"top", 3, NF_HEADER}, {"banner", 6, NF_HEADER}, {"brand", 5, NF_HEADER},
+	{"masthead", 8, NF_HEADER},
+};
 
-	for (int k = 0; k < 2; k++)
-		for (size_t w = 0; v[k] && w < nw; w++)
-			if (strcasestr(v[k], words[w]))
-				return 1;
-	return 0;
+/*
+ * NF_CAROUSEL/NF_HEADER bits for the region words in v (an id or class),
+ * case-insensitively.  One pass: only positions whose letter starts some
+ * word are compared, so long class lists stay cheap.
+ */
+static unsigned region_flags(const char *v)
+{
+	unsigned f = 0;
+
+	for (const char *p = v; *p; p++) {
+		char c = (char)(*p | 32);
+
+		if (!strchr("scflrogthbm", c))
+			continue;
+		for (size_t k = 0; k < sizeof region_words / sizeof *region_words; k++)
+			if (region_words[k].w[0] == c &&
+			    !strncasecmp(p, region_words[k].w, region_words[k].n))
+				f |= region_words[k].flag;
+	}
+	return f;
 }
 
 static int is_block(const struct sw_node *nd)
 {
 	static const char *const names[] = {"dl", "dt", "dd", "blockquote", "pre", "th",
-		"caption", "figure", "figcaption", "address", "tbody", "thead", "tfoot", "h4", "h5", "h6"};
+		"caption", "figure", "figcaption", "address", "tbody", "thead", "tfoot"};
 
 	switch (nd->tag) {
 	case SW_TAG_BODY: case SW_TAG_DIV: case SW_TAG_P: case SW_TAG_LI: case SW_TAG_TD:
@@ -254,13 +287,10 @@ static int is_block(const struct sw_node *nd)
 	}
 }
 
-/* Flags an element adds for its subtree. */
-static unsigned own_flags(const struct sw_doc *d, uint32_t i)
+/* Flags element i (with attributes id and cls, either may be NULL) adds
+ * for its subtree. */
+static unsigned own_flags(const struct sw_node *nd, const char *id, const char *cls)
 {
-	static const char *const carousel[] = {"slide", "swiper", "carousel", "focus", "lunbo",
-		"scroll", "roll", "flash", "switch", "rotat", "slick", "owl-", "gallery"};
-	static const char *const header[] = {"logo", "head", "top", "banner", "brand", "masthead"};
-	const struct sw_node *nd = &d->nodes[i];
 	unsigned f = 0;
 
 	switch (nd->tag) {
@@ -272,21 +302,17 @@ static unsigned own_flags(const struct sw_doc *d, uint32_t i)
 	case SW_TAG_BODY: f |= NF_BODY; break;
 	default: break;
 	}
-	if (nd->nattr) {
-		if (attr_has(d, i, carousel, sizeof carousel / sizeof *carousel))
-			f |= NF_CAROUSEL;
-		if (attr_has(d, i, header, sizeof header / sizeof *header))
-			f |= NF_HEADER;
-	}
+	if (id)
+		f |= region_flags(id);
+	if (cls)
+		f |= region_flags(cls);
 	return f;
 }
 
-/* Path hash of element i given its parent's. */
-static uint64_t path_hash(const struct sw_doc *d, uint32_t i, uint64_t parent)
+/* Path hash of an element given its parent's, its tag and id/class. */
+static uint64_t path_hash(const struct sw_node *nd, const char *id, const char *cls,
+			  uint64_t parent)
 {
-	const struct sw_node *nd = &d->nodes[i];
-	const char *id = nd->nattr ? sw_doc_attr(d, i, "id") : NULL;
-	const char *cls = nd->nattr ? sw_doc_attr(d, i, "class") : NULL;
 	uint64_t h = parent * 31 + mix(nd->tag == SW_TAG_OTHER && nd->name
 			? token_hash(nd->name, strlen(nd->name)) : nd->tag + 1u);
 
@@ -435,8 +461,7 @@ static void add_img(struct sw__sketch *sk, struct walk *w, uint32_t i)
 	im->node = i;
 	im->key = !(w->fl[i] & NF_CAROUSEL) && !pixel(sw_doc_attr(d, i, "width")) &&
 		  !pixel(sw_doc_attr(d, i, "height")) && strncmp(src, "data:", 5) != 0 &&
-		  ((w->fl[i] & NF_HEADER) || attr_has(d, i, (const char *const[]){"logo"}, 1) ||
-		   w->imgs_key < 4);
+		  ((w->fl[i] & NF_HEADER) || w->imgs_key < 4);
 	if (!(w->fl[i] & NF_CAROUSEL))
 		w->imgs_key++;
 }
@@ -470,8 +495,16 @@ static enum sw_err visit_element(struct sw__sketch *sk, struct walk *w, uint32_t
 	uint32_t p = nd->parent;
 	enum sw_err rc = SW_OK;
 
-	w->ph[i] = path_hash(d, i, p == SW_NONE ? 0 : w->ph[p]);
-	w->fl[i] = (uint8_t)((p == SW_NONE ? 0 : w->fl[p]) | own_flags(d, i));
+	const char *id = NULL, *cls = NULL;
+
+	for (uint32_t a = nd->attr; a < nd->attr + nd->nattr; a++) {
+		if (!strcmp(d->attrs[a].name, "id"))
+			id = d->attrs[a].value;
+		else if (!strcmp(d->attrs[a].name, "class"))
+			cls = d->attrs[a].value;
+	}
+	w->ph[i] = path_hash(nd, id, cls, p == SW_NONE ? 0 : w->ph[p]);
+	w->fl[i] = (uint8_t)((p == SW_NONE ? 0 : w->fl[p]) | own_flags(nd, id, cls));
 	w->blk[i] = p == SW_NONE ? SW_NONE : w->blk[p];
 	if (!(w->fl[i] & NF_BODY))
 		return SW_OK;
