@@ -344,6 +344,10 @@ enum sw_err sw_an_emit(struct sw_an_ctx *ctx, const struct sw_an_hit *h, const c
 
 	if (!k)
 		sw_fatal("unknown finding kind %s", h->key);
+	/* A weak signal is not a finding: supervisors act on what we report,
+	 * so analyzers keep their doubts below this line to themselves. */
+	if (h->confidence < SW_AN_MIN_CONFIDENCE)
+		return SW_OK;
 	if (h->target) {
 		sw_an_url_host(h->target, host, sizeof host);
 		target_host = host[0] ? host : NULL;

@@ -93,6 +93,9 @@ extern const struct sw_analyzer sw_analyzer_sensitive; /* sensitive.c */
 extern const struct sw_analyzer sw_analyzer_compliance;/* compliance.c */
 extern const struct sw_analyzer sw_analyzer_exposure;  /* exposure.c */
 
+/* Hits below this confidence are dropped by sw_an_emit. */
+#define SW_AN_MIN_CONFIDENCE 0.5
+
 /* One hit, as an analyzer reports it. */
 struct sw_an_hit {
 	const char *key;        /* finding kind key, e.g. "darklink.hidden_link" */

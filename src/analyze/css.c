@@ -479,6 +479,11 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 			if (n->tag == SW_TAG_FONT && (a = sw_doc_attr(d, i, "color")) &&
 			    (color = sw_css_color(a, strlen(a))) != UINT32_MAX && color != SW_CSS_TRANSPARENT)
 				n->color = color;
+			/* <body text="#0f0">: the page's text colour, common on
+			 * defacement pages drawn green on black. */
+			if (n->tag == SW_TAG_BODY && (a = sw_doc_attr(d, i, "text")) &&
+			    (color = sw_css_color(a, strlen(a))) != UINT32_MAX && color != SW_CSS_TRANSPARENT)
+				n->color = color;
 			if (n->tag == SW_TAG_FONT && (a = sw_doc_attr(d, i, "size")) && size_attr(a) == 0 &&
 			    a[0] == '0')
 				f = 0;

@@ -16,7 +16,8 @@
  *   +0.15      a target outside government/education/known-honest domains
  *              (rules/darklink/honest-domains.txt), -0.4 inside them;
  *   +0.2       three or more such links to two or more domains in one
- *              hidden block (a link farm);
+ *              hidden block (a link farm), when spam words or an attacker
+ *              technique are already there (honest drop-downs are long);
  * and is reported at 0.5 or more, the score being the confidence.
  * Script-written HTML (document.write of literals) is read too: a hidden
  * block written by a script is what a spider without JavaScript misses
@@ -221,7 +222,10 @@ static void score(struct run *r)
 				seen = r->c[m].root == c->root && strcmp(r->c[m].host, r->c[k].host) == 0;
 			domains += !seen;
 		}
-		if (links >= 3 && domains >= 2 && !sw_hostset_has(&r->st->honest, c->host))
+		/* A farm only tells when something else already looks like
+		 * an attack: honest drop-downs hold many links too. */
+		if (links >= 3 && domains >= 2 && !sw_hostset_has(&r->st->honest, c->host) &&
+		    (c->spam || (c->bit & ATTACKER_BITS)))
 			c->score += 0.2;
 	}
 }
