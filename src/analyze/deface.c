@@ -128,20 +128,49 @@ static const char *clip(const char *s, char *buf, size_t cap)
 	return buf;
 }
 
+/* Byte range of the title's text in the page (the element's own range
+ * covers only its start tag). */
 static uint32_t title_off(const struct sw_doc *d, uint32_t *len)
 {
-	*len = d->title == SW_NONE ? 0 : d->nodes[d->title].len;
-	return d->title == SW_NONE ? SW_NONE : d->nodes[d->title].off;
+	uint32_t t = d->title, i = t + 1;
+
+	*len = 0;
+	if (t == SW_NONE)
+		return SW_NONE;
+	if (i < d->n && d->nodes[i].parent == t && d->nodes[i].type == SW_NODE_TEXT &&
+	    d->nodes[i].len) {
+		*len = d->nodes[i].len;
+		return d->nodes[i].off;
+	}
+	*len = d->nodes[t].len;
+	return d->nodes[t].off;
+}
+
+/* The text hit h matched in s (the visible text or the title), cut to
+ * fit buf at a character boundary (a cut character would spoil JSON). */
+static const char *matched(const char *s, size_t slen, const struct sw__dsig_hit *h, char *buf,
+			   size_t cap)
+{
+	size_t n = h->to > h->from && h->to <= slen ? h->to - h->from : 0;
+
+	if (n >= cap) {
+		n = cap - 1;
+		while (n && ((unsigned char)s[h->from + n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(buf, s + h->from, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 /* Reports a phrase hit h (in the title when in_title) as a signature. */
 static enum sw_err emit_signature(struct eval *e, const struct sw__dsig_hit *h, int in_title,
 				  int strong, size_t nstrong, size_t nweak)
 {
-	const char *phrase = sw__dsig_text(e->sig, h->pat);
+	const char *title = e->ctx->doc->title_text ? e->ctx->doc->title_text : "";
+	char phrase[96], detail[160];
 	struct sw_an_hit hit = {.key = "defacement.signature", .sev = -1,
 		.confidence = strong ? 0.95 : 0.8, .technique = "hacker-phrase", .target = phrase};
-	char detail[96];
 
 	if (in_title) {
 		hit.off = title_off(e->ctx->doc, &hit.len);
@@ -150,8 +179,12 @@ static enum sw_err emit_signature(struct eval *e, const struct sw__dsig_hit *h, 
 		uint32_t end = sw_an_vis_off(e->ctx, h->to);
 		hit.len = end > hit.off && hit.off != SW_NONE ? end - hit.off : 0;
 	}
-	snprintf(detail, sizeof detail, "strong phrases %zu, weak phrases %zu%s", nstrong, nweak,
-		 in_title ? ", in the title" : "");
+	if (in_title)
+		matched(title, strlen(title), h, phrase, sizeof phrase);
+	else
+		matched(e->ctx->vis, e->ctx->vis_len, h, phrase, sizeof phrase);
+	snprintf(detail, sizeof detail, "rule %s; strong phrases %zu, weak phrases %zu%s",
+		 sw__dsig_text(e->sig, h->pat), nstrong, nweak, in_title ? ", in the title" : "");
 	hit.detail = detail;
 	return sw_an_emit(e->ctx, &hit, "页面出现黑客篡改特征“%s”%s", phrase,
 			  in_title ? "（标题）" : "");
@@ -310,8 +343,9 @@ static enum sw_err check_baseline(struct eval *e)
 		rc = emit_block(e, "defacement.content", 0.8, "stable-text-changed", e->df.first_new,
 				NULL, detail, "网页稳定区域的文字大幅变化");
 	if (!rc && e->banner && !e->replaced) {
-		const char *phrase = sw__dsig_text(e->sig, e->vh[e->banner_hit].pat);
+		char phrase[96];
 
+		matched(e->ctx->vis, e->ctx->vis_len, &e->vh[e->banner_hit], phrase, sizeof phrase);
 		snprintf(msg, sizeof msg, "页面被植入标语（含“%s”）", phrase);
 		rc = emit_block(e, "defacement.banner", 0.85, "injected-block", e->banner_block,
 				phrase, NULL, msg);
