@@ -266,17 +266,53 @@ uint32_t sw_an_vis_off(const struct sw_an_ctx *ctx, size_t vis_off)
 
 /* ---- evidence ---- */
 
+static size_t raw_offset_conv(const struct sw_an_page *pg, size_t off);
+
+/*
+ * Offset in the raw body of offset off in a UTF-8 page's text.  The text is
+ * the raw bytes except that each invalid byte and each NUL became U+FFFD
+ * (three bytes), so both are walked together.
+ */
+static size_t raw_offset_utf8(const struct sw_an_page *pg, size_t off)
+{
+	const unsigned char *r = (const unsigned char *)pg->raw, *t = (const unsigned char *)pg->text;
+	size_t i = 0, j = 0;
+
+	if (pg->raw_len == pg->text_len && (pg->raw == pg->text || !memcmp(pg->raw, pg->text, off)))
+		return off;
+	while (j < off && i < pg->raw_len && j < pg->text_len) {
+		if (r[i] == t[j]) {
+			i++, j++;
+		} else if (j + 2 < pg->text_len && t[j] == 0xEF && t[j + 1] == 0xBF && t[j + 2] == 0xBD) {
+			i++, j += 3; /* one bad byte became U+FFFD */
+		} else {
+			i++, j++;
+		}
+	}
+	return i;
+}
+
 /* Offset in the raw body of text offset off: the length of text[0..off)
- * converted back to the page's charset.  Exact for lossless conversions. */
+ * converted back to the page's charset.  Exact for lossless conversions;
+ * never past the raw body. */
 static size_t raw_offset(const struct sw_an_page *pg, size_t off)
+{
+	size_t r = raw_offset_conv(pg, off);
+
+	return r > pg->raw_len ? pg->raw_len : r;
+}
+
+static size_t raw_offset_conv(const struct sw_an_page *pg, size_t off)
 {
 	iconv_t cd;
 	char buf[4096];
 	char *in;
 	size_t left, total = 0;
 
-	if (!pg->charset || off == 0)
-		return off;
+	if (off == 0)
+		return 0;
+	if (!pg->charset)
+		return raw_offset_utf8(pg, off);
 	if ((cd = iconv_open(pg->charset, "UTF-8")) == (iconv_t)-1)
 		return off;
 	in = (char *)pg->text;
