@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analyze/baseline.h"
+#include "core/strmap.h"
 
 
 /* In the order they run; cheap and independent ones first. */
@@ -144,12 +145,27 @@ struct seg {
 	uint32_t node;
 };
 
+/* One finding made by sw_an_emit and how many hits it stands for. */
+struct made {
+	size_t finding; /* index in ctx->out */
+	int64_t count;
+};
+
 struct priv {
 	struct seg *segs;
 	size_t nsegs;
 	char *vis;
 	const struct sw_an_page *page;
+	/* Findings by "key\x1ftechnique\x1fdomain": repeated hits only count
+	 * up here, and the counts go into the evidence once, at the end, so a
+	 * page of 30,000 injected scripts costs linear time. */
+	struct sw_strmap seen;
+	struct made *made;
+	size_t nmade, capmade;
 };
+
+/* Findings one page may yield; a page past it gets an analysis.limit. */
+#define FINDINGS_MAX 500
 
 static int is_block(uint8_t tag)
 {
@@ -397,34 +413,33 @@ enum sw_err sw_an_emit(struct sw_an_ctx *ctx, const struct sw_an_hit *h, const c
 		target_host = host[0] ? host : NULL;
 	}
 	/* Same key, technique and target domain: one finding, counted. */
-	for (size_t i = 0; i < ctx->out->n; i++) {
-		struct sw_finding *f = &ctx->out->v[i];
-		json_t *old;
+	{
+		struct priv *pv = ctx->priv;
+		char dkey[600];
+		int64_t at;
 
-		if (f->kind != k || !f->evidence)
-			continue;
-		if (!(old = json_loads(f->evidence, 0, NULL)))
-			continue;
-		{
-			const char *ot = json_string_value(json_object_get(old, "technique"));
-			const char *od = json_string_value(json_object_get(old, "domain"));
-			int same = (ot ? h->technique && strcmp(ot, h->technique) == 0 : !h->technique) &&
-				   (od ? target_host && strcmp(od, target_host) == 0 : !target_host);
-
-			if (same) {
-				char *s;
-
-				json_object_set_new(old, "count",
-						    json_integer(json_integer_value(json_object_get(old, "count")) + 1));
-				if ((s = json_dumps(old, JSON_COMPACT))) {
-					free(f->evidence);
-					f->evidence = s;
-				}
-				json_decref(old);
-				return s ? SW_OK : SW_ENOMEM;
-			}
+		snprintf(dkey, sizeof dkey, "%s\x1f%s\x1f%s", k->key, h->technique ? h->technique : "",
+			 target_host ? target_host : "");
+		if (sw_strmap_get(&pv->seen, dkey, &at)) {
+			pv->made[at].count++;
+			return SW_OK;
 		}
-		json_decref(old);
+		if (pv->nmade >= FINDINGS_MAX)
+			return SW_OK; /* reported once, by sw_analyze */
+		if (pv->nmade == pv->capmade) {
+			size_t cap = pv->capmade ? 2 * pv->capmade : 16;
+			struct made *v = realloc(pv->made, cap * sizeof *v);
+
+			if (!v)
+				return SW_ENOMEM;
+			pv->made = v;
+			pv->capmade = cap;
+		}
+		if (sw_strmap_put(&pv->seen, dkey, (int64_t)pv->nmade) != SW_OK)
+			return SW_ENOMEM;
+		pv->made[pv->nmade].finding = ctx->out->n;
+		pv->made[pv->nmade].count = 1;
+		pv->nmade++;
 	}
 	va_start(ap, fmt);
 	vsnprintf(title, sizeof title, fmt, ap);
@@ -466,6 +481,35 @@ enum sw_err sw_an_emit(struct sw_an_ctx *ctx, const struct sw_an_hit *h, const c
 
 /* ---- the run ---- */
 
+/* Writes the hit counts of repeated findings into their evidence, and
+ * says so when the page made more findings than are kept. */
+static enum sw_err put_counts(struct sw_an_ctx *ctx, struct priv *p)
+{
+	for (size_t i = 0; i < p->nmade; i++) {
+		struct sw_finding *f = &ctx->out->v[p->made[i].finding];
+		json_t *ev;
+		char *s;
+
+		if (p->made[i].count == 1 || !f->evidence)
+			continue;
+		if (!(ev = json_loads(f->evidence, 0, NULL)))
+			continue;
+		json_object_set_new(ev, "count", json_integer(p->made[i].count));
+		s = json_dumps(ev, JSON_COMPACT);
+		json_decref(ev);
+		if (!s)
+			return SW_ENOMEM;
+		free(f->evidence);
+		f->evidence = s;
+	}
+	if (p->nmade >= FINDINGS_MAX)
+		return sw_findings_add(ctx->out, "analysis.limit", SW_SEV_MEDIUM,
+				       "{\"technique\":\"findings\",\"confidence\":1.0,\"count\":1}",
+				       "the page made more than %d distinct findings; the first %d are kept",
+				       FINDINGS_MAX, FINDINGS_MAX);
+	return SW_OK;
+}
+
 static enum sw_err parse_opt(const struct sw_an_page *pg, const struct sw_doc_limits *lim,
 			     struct sw_doc **d, struct sw_errbuf *eb)
 {
@@ -487,6 +531,7 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	char host[256];
 	enum sw_err rc;
 
+	sw_strmap_init(&p.seen);
 	if ((rc = sw_doc_parse(in->page->text, in->page->text_len, &in->limits, &doc, eb)) ||
 	    (rc = parse_opt(in->as_spider, &in->limits, &spider, eb)) ||
 	    (rc = parse_opt(in->from_search, &in->limits, &search, eb)) ||
@@ -534,9 +579,13 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	}
 	for (size_t i = 0; i < N_ANALYZERS && rc == SW_OK; i++)
 		rc = analyzers[i]->run(&ctx, rules ? rules->state[i] : NULL);
+	if (rc == SW_OK)
+		rc = put_counts(&ctx, &p);
 	if (rc)
 		sw_errf(eb, rc, "analysis failed: %s", sw_strerror(rc));
 out:
+	sw_strmap_cleanup(&p.seen);
+	free(p.made);
 	sw_baseline_free(learned);
 	for (size_t i = 0; i < nb; i++)
 		sw_doc_free(bdocs[i]);

@@ -9,6 +9,7 @@
  * page.
  */
 #include "analyze/worker.h"
+#include "analyze/baseline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -111,23 +112,40 @@ static int write_all(int fd, const char *buf, size_t n)
 	return 0;
 }
 
-/* The child: limits, filter, analysis, answer.  Never returns. */
-static _Noreturn void child(int fd, const struct sw_an_rules *rules, const struct sw_an_input *in,
-			    const struct sw_an_worker_limits *lim)
+/* What a child is asked to do. */
+struct job_analyze {
+	const struct sw_an_rules *rules;
+	const struct sw_an_input *in;
+};
+
+struct job_learn {
+	const struct sw_an_page *pages;
+	size_t n;
+};
+
+/* Applies the limits and the filter in the child; exits when it cannot. */
+static void enter_sandbox(const struct sw_an_worker_limits *lim)
 {
 	struct rlimit cpu = {lim->cpu_seconds, lim->cpu_seconds + 1};
 	struct rlimit as = {vm_size() + lim->mem_bytes, vm_size() + lim->mem_bytes};
-	struct sw_findings fs;
-	char *line;
-	int ok = 1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (setrlimit(RLIMIT_CPU, &cpu) || (!SW_ASAN && setrlimit(RLIMIT_AS, &as)) ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || confine())
 		_exit(3);
+}
+
+/* The analysis child's work: findings as JSON lines, then the end line. */
+static int analyze_job(int fd, const void *arg)
+{
+	const struct job_analyze *j = arg;
+	struct sw_findings fs;
+	char *line;
+	int ok = 1;
+
 	sw_findings_init(&fs);
-	if (sw_analyze(rules, in, &fs, NULL) != SW_OK)
-		_exit(4);
+	if (sw_analyze(j->rules, j->in, &fs, NULL) != SW_OK)
+		return 4;
 	for (size_t i = 0; i < fs.n && ok; i++) {
 		json_t *o = json_pack("{s:s, s:i, s:s, s:s?}", "key", fs.v[i].kind->key, "sev",
 				      (int)fs.v[i].sev, "title", fs.v[i].title, "evidence",
@@ -144,7 +162,27 @@ static _Noreturn void child(int fd, const struct sw_an_rules *rules, const struc
 		snprintf(end, sizeof end, "{\"end\":%zu}\n", fs.n);
 		ok = write_all(fd, end, strlen(end)) == 0;
 	}
-	_exit(ok ? 0 : 5);
+	return ok ? 0 : 5;
+}
+
+/* The learning child's work: the baseline blob, as bytes. */
+static int learn_job(int fd, const void *arg)
+{
+	const struct job_learn *j = arg;
+	struct sw_doc *docs[SW_BASELINE_MAX_VERSIONS] = {0};
+	struct sw_baseline *b = NULL;
+	unsigned char *blob = NULL;
+	size_t len = 0, n = j->n < SW_BASELINE_MAX_VERSIONS ? j->n : SW_BASELINE_MAX_VERSIONS;
+	struct sw_doc_limits lim;
+
+	sw_doc_limits_init(&lim);
+	for (size_t i = 0; i < n; i++)
+		if (sw_doc_parse(j->pages[i].text, j->pages[i].text_len, &lim, &docs[i], NULL))
+			return 4;
+	if (sw_baseline_learn((const struct sw_doc *const *)docs, n, &b, NULL) ||
+	    sw_baseline_to_blob(b, &blob, &len, NULL))
+		return 4;
+	return write_all(fd, (const char *)blob, len) ? 5 : 0;
 }
 
 /* Reads the child's answer until EOF or the deadline; 0 on EOF. */
@@ -229,16 +267,65 @@ static int take_answer(char *buf, struct sw_findings *out)
 	return -1; /* no end line: the child did not finish */
 }
 
+/*
+ * Runs job(fd, arg) in a sandboxed child and collects what it writes.
+ * Returns 0 with the answer in *buf (caller frees) when the child exited 0;
+ * otherwise -1 with *why saying how it died ("time", "memory", "sandbox",
+ * "crash").  -2 when no child could be started (errno set).
+ */
+static int run_job(int (*job)(int fd, const void *arg), const void *arg,
+		   const struct sw_an_worker_limits *lim, char **buf, size_t *len, const char **why)
+{
+	int fds[2], status = 0, ok;
+	pid_t pid;
+
+	*buf = NULL;
+	*len = 0;
+	/* jansson seeds its hash function from /dev/urandom on first use:
+	 * do it here, where files may be opened, not in the child. */
+	json_object_seed(0);
+	if (pipe2(fds, O_CLOEXEC))
+		return -2;
+	fflush(NULL);
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -2;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		enter_sandbox(lim);
+		_exit(job(fds[1], arg));
+	}
+	close(fds[1]);
+	ok = read_answer(fds[0], buf, len, lim->wall_seconds) == 0;
+	close(fds[0]);
+	if (!ok)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 && *buf)
+		return 0;
+	*why = !ok || (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL))
+		       ? "time"
+	       : WIFSIGNALED(status) ? (WTERMSIG(status) == SIGSYS ? "sandbox" : "crash")
+				     : "memory";
+	free(*buf);
+	*buf = NULL;
+	return -1;
+}
+
 enum sw_err sw_an_worker_analyze(const struct sw_an_rules *rules, const struct sw_an_input *in,
 				 const struct sw_an_worker_limits *lim, struct sw_findings *out,
 				 struct sw_errbuf *eb)
 {
 	struct sw_an_worker_limits def;
+	struct job_analyze job = {rules, in};
 	struct sw_findings got;
-	int fds[2], status = 0, ok;
+	const char *why = "crash";
 	char *buf = NULL;
 	size_t len;
-	pid_t pid;
+	int r;
 
 	if (!lim) {
 		sw_an_worker_limits_init(&def);
@@ -246,32 +333,11 @@ enum sw_err sw_an_worker_analyze(const struct sw_an_rules *rules, const struct s
 	}
 	if (!lim->sandbox)
 		return sw_analyze(rules, in, out, eb);
-	/* jansson seeds its hash function from /dev/urandom on first use:
-	 * do it here, where files may be opened, not in the child. */
-	json_object_seed(0);
-	if (pipe2(fds, O_CLOEXEC))
+	if ((r = run_job(analyze_job, &job, lim, &buf, &len, &why)) == -2)
 		return sw_errf(eb, SW_EIO, "cannot start an analysis worker: %s", strerror(errno));
-	fflush(NULL);
-	if ((pid = fork()) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return sw_errf(eb, SW_EIO, "cannot start an analysis worker: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		child(fds[1], rules, in, lim);
-	}
-	close(fds[1]);
-	ok = read_answer(fds[0], &buf, &len, lim->wall_seconds) == 0;
-	close(fds[0]);
-	if (!ok)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 	sw_findings_init(&got);
-	ok = ok && WIFEXITED(status) && WEXITSTATUS(status) == 0 && buf && take_answer(buf, &got) == 0;
-	free(buf);
-	if (ok) {
+	if (r == 0 && take_answer(buf, &got) == 0) {
+		free(buf);
 		/* Move the findings over. */
 		for (size_t i = 0; i < got.n; i++)
 			if (sw_findings_add(out, got.v[i].kind->key, got.v[i].sev, got.v[i].evidence, "%s",
@@ -282,15 +348,44 @@ enum sw_err sw_an_worker_analyze(const struct sw_an_rules *rules, const struct s
 		sw_findings_cleanup(&got);
 		return SW_OK;
 	}
+	free(buf);
 	sw_findings_cleanup(&got);
 	{
 		char ev[160];
-		const char *why = WIFSIGNALED(status) ? (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL
-								 ? "time" : WTERMSIG(status) == SIGSYS ? "sandbox" : "crash")
-						    : "memory";
 
 		snprintf(ev, sizeof ev, "{\"technique\":\"worker-%s\",\"confidence\":1.0,\"count\":1}", why);
 		return sw_findings_add(out, "analysis.limit", SW_SEV_MEDIUM, ev,
 				       "the page could not be analysed within the worker's limits (%s)", why);
 	}
+}
+
+enum sw_err sw_an_worker_learn(const struct sw_an_page *pages, size_t n,
+			       const struct sw_an_worker_limits *lim, struct sw_baseline **out,
+			       struct sw_errbuf *eb)
+{
+	struct sw_an_worker_limits def;
+	struct job_learn job = {pages, n};
+	const char *why = "crash";
+	char *buf = NULL;
+	size_t len;
+	enum sw_err rc;
+	int r;
+
+	*out = NULL;
+	if (!lim) {
+		sw_an_worker_limits_init(&def);
+		lim = &def;
+	}
+	if (n == 0 || n > SW_BASELINE_MAX_VERSIONS)
+		return sw_errf(eb, SW_EINVAL, "a baseline is learned from 1 to %d pages",
+			       SW_BASELINE_MAX_VERSIONS);
+	if ((r = run_job(learn_job, &job, lim, &buf, &len, &why)) == -2)
+		return sw_errf(eb, SW_EIO, "cannot start an analysis worker: %s", strerror(errno));
+	if (r < 0)
+		return sw_errf(eb, SW_ELIMIT, "the pages could not be learned within the worker's limits (%s)",
+			       why);
+	/* The blob is read back with its own checks: the child is not trusted. */
+	rc = sw_baseline_from_blob((const unsigned char *)buf, len, out, eb);
+	free(buf);
+	return rc;
 }

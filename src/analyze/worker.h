@@ -33,4 +33,15 @@ enum sw_err sw_an_worker_analyze(const struct sw_an_rules *rules, const struct s
 				 const struct sw_an_worker_limits *lim, struct sw_findings *out,
 				 struct sw_errbuf *eb);
 
+/*
+ * Learns a defacement baseline from n earlier versions of a page (oldest
+ * first) in a sandboxed child, which hands back the serialised baseline;
+ * it is read back here with the blob reader's own checks.  *out is the
+ * caller's (sw_baseline_free).  SW_ELIMIT when the child died (a page
+ * beyond the limits), SW_EINVAL for n out of range, SW_EIO, SW_ENOMEM.
+ */
+enum sw_err sw_an_worker_learn(const struct sw_an_page *pages, size_t n,
+			       const struct sw_an_worker_limits *lim, struct sw_baseline **out,
+			       struct sw_errbuf *eb);
+
 #endif

@@ -94,6 +94,7 @@ struct item {
 	char *ips, *last_ips; /* may be NULL */
 	struct sw_fetch_result *r[3]; /* the views by enum sw_fetch_as; owned */
 	int pending;                  /* views still in flight */
+	int no_baseline;              /* analysed without any stored baseline */
 };
 
 /* State of the loop, shared with the fetcher's callback. */
@@ -198,16 +199,18 @@ static enum sw_err store_result(struct probe *p, const struct sw_fetch_result *r
 
 /* Runs the page analyzers on a site's views with its register facts and
  * baseline, adding to fs.  A worker that dies is a finding, not a failure. */
-static enum sw_err analyze(struct probe *p, const struct item *it, const struct sw_policy *pol,
+static enum sw_err analyze(struct probe *p, struct item *it, const struct sw_policy *pol,
 			   struct sw_findings *fs)
 {
 	struct probe_facts facts;
 	struct sw_baseline *base = NULL;
+	int exists = 0;
 	enum sw_err rc;
 
 	if ((rc = probe_facts_load(p->st, it->site_id, &facts, &p->eb)) ||
-	    (rc = probe_baseline_load(p->st, it->site_id, &base, &p->eb)))
+	    (rc = probe_baseline_load(p->st, it->site_id, &base, &exists, &p->eb)))
 		goto out;
+	it->no_baseline = !exists;
 	rc = sw_fetched_analyze(p->rules, it->r[SW_FETCH_AS_SELF], it->r[SW_FETCH_AS_SPIDER],
 				it->r[SW_FETCH_AS_SEARCH], &facts.site, base, pol, &p->lim, fs, &p->eb);
 out:
@@ -242,6 +245,14 @@ static enum sw_err handle(struct probe *p, const struct sw_fetch_result *r, stru
 		sw_sched_hold_back(&fs);
 	if (!rc)
 		rc = store_result(p, r, it, &fs, &v, sw_policy_int(&pol, "interval"), &p->eb);
+	/* A site's first baseline comes from its first few distinct pages. */
+	if (!rc && it->no_baseline && sw_policy_has(&pol, "checks", "deface")) {
+		int learned = 0;
+
+		rc = probe_learn(p->st, it->site_id, r->url, &p->lim, &learned, &p->eb);
+		if (!rc && learned)
+			printf("site %" PRId64 ": defacement baseline learned\n", it->site_id);
+	}
 	if (!rc) {
 		p->checked++;
 		p->down += !v.up;
