@@ -548,30 +548,60 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 
 			if ((rc = match_rules(&c, d, i, &sheet_d)) != SW_OK)
 				goto out;
+			/* The attributes that matter, in one pass over them. */
+			struct {
+				const char *bgcolor, *color, *text, *size, *width, *height, *id, *style;
+				int hidden;
+			} at = {0};
+
+			for (uint32_t k = 0; k < n->nattr; k++) {
+				const struct sw_attr *x = &d->attrs[n->attr + k];
+				const char *nm = x->name;
+
+				switch (nm[0]) {
+				case 'b': if (!strcmp(nm, "bgcolor")) at.bgcolor = x->value; break;
+				case 'c': if (!strcmp(nm, "color")) at.color = x->value; break;
+				case 't': if (!strcmp(nm, "text")) at.text = x->value; break;
+				case 's':
+					if (!strcmp(nm, "style"))
+						at.style = x->value;
+					else if (!strcmp(nm, "size"))
+						at.size = x->value;
+					break;
+				case 'w': if (!strcmp(nm, "width")) at.width = x->value; break;
+				case 'h':
+					if (!strcmp(nm, "height"))
+						at.height = x->value;
+					else if (!strcmp(nm, "hidden"))
+						at.hidden = 1;
+					break;
+				case 'i': if (!strcmp(nm, "id")) at.id = x->value; break;
+				default: break;
+				}
+			}
 			/* Presentational attributes first: any CSS overrides them. */
-			if ((a = sw_doc_attr(d, i, "bgcolor")) && (bg = sw_css_color(a, strlen(a))) != UINT32_MAX &&
+			if ((a = at.bgcolor) && (bg = sw_css_color(a, strlen(a))) != UINT32_MAX &&
 			    bg != SW_CSS_TRANSPARENT)
 				n->bg = bg;
-			if (n->tag == SW_TAG_FONT && (a = sw_doc_attr(d, i, "color")) &&
+			if (n->tag == SW_TAG_FONT && (a = at.color) &&
 			    (color = sw_css_color(a, strlen(a))) != UINT32_MAX && color != SW_CSS_TRANSPARENT)
 				n->color = color;
 			/* <body text="#0f0">: the page's text colour, common on
 			 * defacement pages drawn green on black. */
-			if (n->tag == SW_TAG_BODY && (a = sw_doc_attr(d, i, "text")) &&
+			if (n->tag == SW_TAG_BODY && (a = at.text) &&
 			    (color = sw_css_color(a, strlen(a))) != UINT32_MAX && color != SW_CSS_TRANSPARENT)
 				n->color = color;
-			if (n->tag == SW_TAG_FONT && (a = sw_doc_attr(d, i, "size")) && size_attr(a) == 0 &&
-			    a[0] == '0')
+			if (n->tag == SW_TAG_FONT && (a = at.size) && size_attr(a) == 0 && a[0] == '0')
 				f = 0;
-			if (sw_doc_attr(d, i, "hidden"))
+			if (at.hidden)
 				own |= SW_HIDE(ATTR);
 			if (n->tag == SW_TAG_TEMPLATE)
 				own |= SW_HIDE(TEMPLATE);
 			if ((n->tag == SW_TAG_IFRAME || n->tag == SW_TAG_FRAME || n->tag == SW_TAG_MARQUEE) &&
-			    ((size_attr(sw_doc_attr(d, i, "width")) >= 0 && size_attr(sw_doc_attr(d, i, "width")) <= 1) ||
-			     (size_attr(sw_doc_attr(d, i, "height")) >= 0 && size_attr(sw_doc_attr(d, i, "height")) <= 1)))
+			    ((size_attr(at.width) >= 0 && size_attr(at.width) <= 1) ||
+			     (size_attr(at.height) >= 0 && size_attr(at.height) <= 1)))
 				own |= n->tag == SW_TAG_MARQUEE ? SW_HIDE(MARQUEE) : SW_HIDE(ZERO_SIZE);
-			if ((a = sw_doc_attr(d, i, "id")) && c.n_script_ids)
+			if ((a = at.id) && c.n_script_ids)
 				for (size_t k = 0; k < c.n_script_ids; k++)
 					if (strcmp(a, c.script_ids[k]) == 0)
 						own |= SW_HIDE(SCRIPT);
@@ -580,7 +610,7 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 			{
 				struct sw_css_decls all = sheet_d;
 
-				if ((a = sw_doc_attr(d, i, "style"))) {
+				if ((a = at.style)) {
 					sw_css_parse_decls(a, strlen(a), &inl);
 					merge(&all, &inl, ~sheet_d.important);
 				}
