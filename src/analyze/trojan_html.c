@@ -217,6 +217,16 @@ static const char *const spam_words[] = {
 	"yongli", "huangguan", "taiyangcheng", "weinisi", "sifu", "xsj", "365", "888", "777",
 };
 
+/* Names of the hosts honest pages load scripts from (analytics, CDNs, the
+ * badge).  A host that is not on the allow list but carries one of these
+ * names with something added (code.jsquery37.com, hm-baidu18.com) is
+ * dressed up as one: injectors pick such names so the tag looks familiar. */
+static const char *const brands[] = {
+	"jquery", "jsquery", "baidu", "cnzz", "google", "gstatic", "bootcdn", "bootcss",
+	"jsdelivr", "cloudflare", "staticfile", "baomitu", "51.la", "51la", "conac",
+	"qhimg", "sogou", "umeng", "tongji",
+};
+
 /* Why host looks like an attacker's, or NULL. */
 static const char *suspicious_host(const char *host)
 {
@@ -231,6 +241,10 @@ static const char *suspicious_host(const char *host)
 	for (size_t k = 0; k < sizeof spam_words / sizeof *spam_words; k++)
 		if (strstr(host, spam_words[k]))
 			return "spam-host";
+	/* Only called for hosts the allow lists do not hold. */
+	for (size_t k = 0; k < sizeof brands / sizeof *brands; k++)
+		if (strstr(host, brands[k]))
+			return "look-alike-host";
 	for (size_t k = 0; k < sizeof cheap_tlds / sizeof *cheap_tlds; k++) {
 		size_t t = strlen(cheap_tlds[k]);
 		if (n > t && !strcmp(host + n - t, cheap_tlds[k]))

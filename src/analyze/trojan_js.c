@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyze/js_scan.h"
 
@@ -254,12 +255,44 @@ static int write_event(const struct sw__tj_run *r, const char *s, size_t n, size
 			continue;
 		found = 1;
 		sw_js_url_host(url, host, sizeof host);
+		/* "http://" + a variable: the host is computed.  The site's own
+		 * (location.host, document.domain) is honest; anything else is
+		 * a host the page hides from a reader of its source. */
+		if (!host[0] && (!strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8)) &&
+		    !memmem(s + v, lim, "location", 8) && !memmem(s + v, lim, "document.domain", 15)) {
+			if (ev->where == SW_TJ_SAME) {
+				ev->where = SW_TJ_UNKNOWN;
+				ev->tag = (uint8_t)tag;
+				snprintf(ev->target, sizeof ev->target, "%.200s(computed host)", url);
+			}
+			continue;
+		}
 		enum sw__tj_where w = sw__tj_foreign(r, host, tag == SW_JS_TAG_SCRIPT ?
 						     &r->st->script_ok : &r->st->frame_ok);
 		if (w != SW_TJ_SAME && (ev->where == SW_TJ_SAME || w == SW_TJ_FOREIGN)) {
 			ev->where = (uint8_t)w;
 			ev->tag = (uint8_t)tag;
 			snprintf(ev->target, sizeof ev->target, "%s", url);
+		}
+	}
+	/* A written meta refresh is a navigation, like assigning location. */
+	if (!found) {
+		const char *m = strcasestr(html, "http-equiv"), *u;
+
+		if (m && strcasestr(m, "refresh") && (u = strcasestr(m, "url="))) {
+			u += 4;
+			while (*u == '\'' || *u == '"' || *u == ' ')
+				u++;
+			snprintf(url, sizeof url, "%.*s", (int)strcspn(u, "\"' >"), u);
+			sw_js_url_host(url, host, sizeof host);
+			if (host[0]) {
+				enum sw__tj_where w = sw__tj_foreign(r, host, &r->st->redirect_ok);
+
+				ev->kind = SW_TJ_EV_NAV;
+				ev->where = (uint8_t)w;
+				snprintf(ev->target, sizeof ev->target, "%s", url);
+				found = 1;
+			}
 		}
 	}
 	return found;

