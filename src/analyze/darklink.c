@@ -15,6 +15,8 @@
  *   +0.5       spam vocabulary (rules/spam/) in its text, title or URL;
  *   +0.15      a target outside government/education/known-honest domains
  *              (rules/darklink/honest-domains.txt), -0.4 inside them;
+ *   +0.2       a target on a throw-away name (sw_host_shady: cheap TLD,
+ *              gambling fragments, an address);
  *   +0.2       three or more such links to two or more domains in one
  *              hidden block (a link farm), when spam words or an attacker
  *              technique are already there (honest drop-downs are long);
@@ -211,6 +213,10 @@ static void score(struct run *r)
 						strcmp(dot, ".mil") == 0));
 
 			c->score += official ? -0.4 : 0.15;
+			/* Link farms live on throw-away names: cheap TLDs,
+			 * gambling fragments, addresses. */
+			if (!official && sw_host_shady(c->host))
+				c->score += 0.2;
 		}
 		/* Link farm: others in the same hidden block. */
 		for (size_t k = 0; k < r->n; k++) {

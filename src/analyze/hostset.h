@@ -21,4 +21,12 @@ void sw_hostset_cleanup(struct sw_hostset *hs);
 /* True when host (lower case) or one of its parent domains is in hs. */
 int sw_hostset_has(const struct sw_hostset *hs, const char *host);
 
+/*
+ * Why host looks like an attacker's rather than a public body's, or NULL:
+ * "ip-address", "spam-host" (gambling, lottery, private-server fragments
+ * in the name), "look-alike-host" (a CDN's or analytics' name with
+ * something added) or "cheap-tld".  For hosts no allow list holds.
+ */
+const char *sw_host_shady(const char *host);
+
 #endif

@@ -11,6 +11,7 @@
  * (src about:blank), pages that refresh themselves, and scripts from the
  * site's own CDN or from statistics services.
  */
+#include "analyze/hostset.h"
 #include "analyze/trojan_int.h"
 
 #include <ctype.h>
@@ -202,57 +203,6 @@ enum sw_err sw__tj_refresh(struct sw__tj_run *r, uint32_t i)
 			  "meta refresh to %s", host);
 }
 
-/* Top-level domains that honest Chinese public-sector pages do not load
- * scripts from but injected ones often do (cheap registrations). */
-static const char *const cheap_tlds[] = {
-	".top", ".xyz", ".tk", ".ml", ".ga", ".cf", ".gq", ".pw", ".cc", ".club", ".win",
-	".bid", ".vip", ".icu", ".buzz", ".wang", ".ren", ".loan", ".work", ".date",
-	".racing", ".party", ".live", ".fun", ".site", ".online", ".ru", ".su",
-};
-
-/* Fragments of gambling, lottery and private-server domain names (pinyin
- * and English) that injected script hosts carry and honest ones do not. */
-static const char *const spam_words[] = {
-	"bet", "casino", "bocai", "caipiao", "dubo", "qipai", "baijiale", "amjs", "pujing",
-	"yongli", "huangguan", "taiyangcheng", "weinisi", "sifu", "xsj", "365", "888", "777",
-};
-
-/* Names of the hosts honest pages load scripts from (analytics, CDNs, the
- * badge).  A host that is not on the allow list but carries one of these
- * names with something added (code.jsquery37.com, hm-baidu18.com) is
- * dressed up as one: injectors pick such names so the tag looks familiar. */
-static const char *const brands[] = {
-	"jquery", "jsquery", "baidu", "cnzz", "google", "gstatic", "bootcdn", "bootcss",
-	"jsdelivr", "cloudflare", "staticfile", "baomitu", "51.la", "51la", "conac",
-	"qhimg", "sogou", "umeng", "tongji",
-};
-
-/* Why host looks like an attacker's, or NULL. */
-static const char *suspicious_host(const char *host)
-{
-	size_t n = strlen(host);
-	int digits_dots = 1;
-
-	for (const char *p = host; *p; p++)
-		if (!isdigit((unsigned char)*p) && *p != '.')
-			digits_dots = 0;
-	if (digits_dots)
-		return "ip-address";
-	for (size_t k = 0; k < sizeof spam_words / sizeof *spam_words; k++)
-		if (strstr(host, spam_words[k]))
-			return "spam-host";
-	/* Only called for hosts the allow lists do not hold. */
-	for (size_t k = 0; k < sizeof brands / sizeof *brands; k++)
-		if (strstr(host, brands[k]))
-			return "look-alike-host";
-	for (size_t k = 0; k < sizeof cheap_tlds / sizeof *cheap_tlds; k++) {
-		size_t t = strlen(cheap_tlds[k]);
-		if (n > t && !strcmp(host + n - t, cheap_tlds[k]))
-			return "cheap-tld";
-	}
-	return NULL;
-}
-
 enum sw_err sw__tj_script_src(struct sw__tj_run *r, uint32_t i, const char *src)
 {
 	const struct sw_node *nd = &r->ctx->doc->nodes[i];
@@ -285,7 +235,7 @@ enum sw_err sw__tj_script_src(struct sw__tj_run *r, uint32_t i, const char *src)
 	if (nd->off < r->html_start || nd->off >= r->html_end) {
 		why = "outside-html";
 		conf = 0.85;
-	} else if ((why = suspicious_host(host)) != NULL) {
+	} else if ((why = sw_host_shady(host)) != NULL) {
 		conf = 0.75;
 	} else {
 		why = "unknown-host";
