@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analyze/baseline.h"
 #include "core/strmap.h"
@@ -481,6 +482,51 @@ enum sw_err sw_an_emit(struct sw_an_ctx *ctx, const struct sw_an_hit *h, const c
 
 /* ---- the run ---- */
 
+/*
+ * The page's own host when nobody said where it came from (a saved page
+ * checked offline): the canonical link, else the host most links go to,
+ * if at least three do.  Sites link to themselves far more than to any
+ * single other host; a link farm spreads over many.
+ */
+static void guess_host(const struct sw_doc *d, char *host, size_t cap)
+{
+	struct sw_strmap counts;
+	char h[256], best[256] = "";
+	int64_t n, top = 0;
+
+	for (uint32_t i = 0; i < d->n; i++) {
+		const char *rel, *href;
+
+		if (d->nodes[i].tag == SW_TAG_LINK && (rel = sw_doc_attr(d, i, "rel")) &&
+		    strcasecmp(rel, "canonical") == 0 && (href = sw_doc_attr(d, i, "href"))) {
+			sw_an_url_host(href, host, cap);
+			if (host[0])
+				return;
+		}
+	}
+	sw_strmap_init(&counts);
+	for (uint32_t i = 0; i < d->n; i++) {
+		const char *href;
+
+		if (d->nodes[i].tag != SW_TAG_A || !(href = sw_doc_attr(d, i, "href")))
+			continue;
+		sw_an_url_host(href, h, sizeof h);
+		if (!h[0])
+			continue;
+		n = 0;
+		sw_strmap_get(&counts, h, &n);
+		if (sw_strmap_put(&counts, h, ++n) != SW_OK)
+			break;
+		if (n > top) {
+			top = n;
+			snprintf(best, sizeof best, "%s", h);
+		}
+	}
+	sw_strmap_cleanup(&counts);
+	if (top >= 3)
+		snprintf(host, cap, "%s", best);
+}
+
 /* Writes the hit counts of repeated findings into their evidence, and
  * says so when the page made more findings than are kept. */
 static enum sw_err put_counts(struct sw_an_ctx *ctx, struct priv *p)
@@ -556,6 +602,8 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	sw_an_url_host(in->page->url, host, sizeof host);
 	if (!host[0] && ctx.site->host)
 		snprintf(host, sizeof host, "%s", ctx.site->host);
+	if (!host[0])
+		guess_host(doc, host, sizeof host);
 	ctx.host = host;
 	ctx.vis = p.vis;
 	ctx.vis_len = strlen(p.vis);

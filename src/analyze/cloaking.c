@@ -41,7 +41,7 @@ static enum sw_err link_hosts(const struct sw_an_ctx *ctx, const struct sw_doc *
 		if (d->nodes[i].tag != SW_TAG_A || !(href = sw_doc_attr(d, i, "href")))
 			continue;
 		sw_an_url_host(href, host, sizeof host);
-		if (host[0] && !sw_an_same_site(ctx->host, host))
+		if (host[0] && (!ctx->host[0] || !sw_an_same_site(ctx->host, host)))
 			rc = sw_strmap_put(m, host, 1);
 	}
 	return rc;
@@ -97,7 +97,8 @@ static enum sw_err spider_links(struct sw_an_ctx *ctx, const struct state *st,
 		if (d->nodes[i].tag != SW_TAG_A || !(href = sw_doc_attr(d, i, "href")))
 			continue;
 		sw_an_url_host(href, host, sizeof host);
-		if (!host[0] || sw_an_same_site(ctx->host, host) || sw_strmap_get(&plain, host, &v))
+		if (!host[0] || (ctx->host[0] && sw_an_same_site(ctx->host, host)) ||
+		    sw_strmap_get(&plain, host, &v))
 			continue;
 		if (!sw_strmap_get(&seen, host, &v)) {
 			if ((rc = sw_strmap_put(&seen, host, 1)) != SW_OK)
@@ -156,9 +157,9 @@ static enum sw_err variant_redirect(struct sw_an_ctx *ctx, const struct sw_an_pa
 	redirect_host(ctx->doc, plain, sizeof plain);
 	sw_an_url_host(pg->url, host, sizeof host);
 	/* An HTTP redirect shows as a final URL on another site. */
-	if (!host[0] || sw_an_same_site(ctx->host, host))
+	if (!host[0] || (ctx->host[0] && sw_an_same_site(ctx->host, host)))
 		redirect_host(d, host, sizeof host);
-	if (!host[0] || sw_an_same_site(ctx->host, host) || strcmp(host, plain) == 0)
+	if (!host[0] || (ctx->host[0] && sw_an_same_site(ctx->host, host)) || strcmp(host, plain) == 0)
 		return SW_OK;
 	return sw_an_emit(ctx,
 			  &(struct sw_an_hit){.key = "trojan.cloaking", .sev = -1, .confidence = 0.9,

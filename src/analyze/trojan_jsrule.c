@@ -239,6 +239,19 @@ static enum sw__tj_where foreign_url(const struct sw__tj_run *r, const char *s, 
 	return SW_TJ_SAME;
 }
 
+/* True when url's host is a mobile edition's name (m., wap., 3g. ...). */
+static int mobile_edition(const char *url)
+{
+	static const char *const pre[] = {"m.", "wap.", "3g.", "mobile.", "touch.", "h5."};
+	char host[256];
+
+	sw_js_url_host(url, host, sizeof host);
+	for (size_t k = 0; k < sizeof pre / sizeof *pre; k++)
+		if (!strncmp(host, pre[k], strlen(pre[k])))
+			return 1;
+	return 0;
+}
+
 /* True when hits h[0..nh) hold token tok ending within [lo, hi]. */
 static int tok_near(const struct sw__tj_hit *h, size_t nh, int tok, size_t lo, size_t hi)
 {
@@ -274,6 +287,11 @@ static enum sw_err gated(struct sw__tj_run *r, const struct sw__tj_seg *g, const
 				continue;
 			if (x->where == SW_TJ_SAME)
 				continue;
+			/* The page's own host unknown (a saved page): a phone visitor
+			 * sent to m.<something> is most likely going to the site's
+			 * own mobile edition, not to an attacker. */
+			if (test == SW_TJ_T_UA && x->where == SW_TJ_UNKNOWN && mobile_edition(x->target))
+				continue;
 			char url[SW_TJ_URL_CAP];
 			const char *target = x->target;
 			double conf = x->where == SW_TJ_FOREIGN ? 0.95 : 0.85;
@@ -302,6 +320,10 @@ static enum sw_err plain_events(struct sw__tj_run *r, const struct sw__tj_seg *g
 	for (size_t e = 0; e < ne && !rc; e++) {
 		struct sw__tj_ev *x = &ev[e];
 		if (used[e] || (x->where != SW_TJ_FOREIGN && x->where != SW_TJ_UNKNOWN))
+			continue;
+		/* As in gated(): with the page's host unknown, m.<...> is taken
+		 * for the site's own mobile edition. */
+		if (x->where == SW_TJ_UNKNOWN && x->kind == SW_TJ_EV_NAV && mobile_edition(x->target))
 			continue;
 		double conf = x->where == SW_TJ_FOREIGN ? 0.9 : 0.75;
 		if (x->kind == SW_TJ_EV_WRITE || x->kind == SW_TJ_EV_CREATE) {
