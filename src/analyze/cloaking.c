@@ -170,13 +170,11 @@ static enum sw_err variant_redirect(struct sw_an_ctx *ctx, const struct sw_an_pa
 enum sw_err sw_an_cloaking(struct sw_an_ctx *ctx, const struct sw_kw *spam)
 {
 	const struct state state = {spam}, *st = &state;
-	struct sw_kw_scratch *sc = NULL;
+	struct sw_kw_scratch *sc = NULL; /* the engine's pool */
 	enum sw_err rc = SW_OK;
 
 	if (!ctx->spider_doc && !ctx->search_doc)
 		return SW_OK;
-	if ((rc = sw_kw_scratch_new(st->spam, &sc)) != SW_OK)
-		return rc;
 	if (ctx->spider_doc) {
 		rc = spider_links(ctx, st, sc);
 		if (rc == SW_OK)
@@ -187,6 +185,5 @@ enum sw_err sw_an_cloaking(struct sw_an_ctx *ctx, const struct sw_kw *spam)
 	if (rc == SW_OK && ctx->search_doc)
 		rc = variant_redirect(ctx, ctx->from_search, ctx->search_doc,
 				      "visitors coming from a search engine");
-	sw_kw_scratch_free(sc);
 	return rc;
 }
