@@ -228,9 +228,10 @@ enum sw_err sw__tj_script_src(struct sw__tj_run *r, uint32_t i, const char *src)
 	}
 #endif
 	/*
-	 * Without a baseline an unknown host alone is weak evidence: honest
-	 * sites use providers no list knows.  Where the tag sits (outside
-	 * <html>, where injectors append) and cheap hosts make it strong.
+	 * Without a baseline an unknown host is medium evidence: honest sites
+	 * may use a provider no list knows (add it to rules/allow/).  Where
+	 * the tag sits (outside <html>, where injectors append) and cheap or
+	 * look-alike hosts make it strong.
 	 */
 	if (nd->off < r->html_start || nd->off >= r->html_end) {
 		why = "outside-html";
@@ -238,9 +239,13 @@ enum sw_err sw__tj_script_src(struct sw__tj_run *r, uint32_t i, const char *src)
 	} else if ((why = sw_host_shady(host)) != NULL) {
 		conf = 0.75;
 	} else {
+		/* Not in the allow lists (rules/allow/: analytics, CDNs, maps,
+		 * the badge, every .gov.cn and .edu.cn): reported, at medium
+		 * severity, since the issue's definition of an injected script
+		 * is exactly "from a domain the site does not use". */
 		why = "unknown-host";
-		conf = 0.3;
-		sev = SW_SEV_INFO;
+		conf = 0.6;
+		sev = SW_SEV_MEDIUM;
 	}
 	if (w == SW_TJ_UNKNOWN)
 		conf -= 0.1;
