@@ -346,9 +346,11 @@ static int script_hides(const char *s, size_t len)
 }
 
 /*
- * Finds ids that inline scripts hide after load:
+ * Finds elements that inline scripts hide after load, by id or class
+ * (stored as "#x" or ".x"):
  *   document.getElementById('x').style.display = 'none'  (or visibility)
- *   $('#x').hide()  /  $('#x').css('display', 'none')
+ *   document.getElementsByClassName('x')[0].style..., querySelector('#x')...
+ *   $('#x').hide()  /  $('.x').css('display', 'none')
  * A bounded look at each call site; honest tab and menu scripts do this
  * too, which is fine: hidden same-site links are not dark links.
  */
@@ -366,9 +368,14 @@ static void find_script_ids(struct css *c, struct sw_doc *d)
 		for (const char *p = t; p < end && c->n_script_ids < SCRIPT_IDS_MAX; p++) {
 			const char *id = NULL, *idend, *tail;
 			size_t skip = 0;
+			char kind = 0; /* '#' id, '.' class */
 
 			if (*p == 'g' && end - p > 16 && memcmp(p, "getElementById(", 15) == 0)
-				skip = 15;
+				skip = 15, kind = '#';
+			else if (*p == 'g' && end - p > 24 && memcmp(p, "getElementsByClassName(", 23) == 0)
+				skip = 23, kind = '.';
+			else if (*p == 'q' && end - p > 15 && memcmp(p, "querySelector", 13) == 0)
+				skip = p[13] == '(' ? 14 : (end - p > 17 && !memcmp(p + 13, "All(", 4)) ? 17 : 0;
 			else if (*p == '$' && end - p > 4 && p[1] == '(')
 				skip = 2;
 			else if (*p == 'j' && end - p > 8 && memcmp(p, "jQuery(", 7) == 0)
@@ -378,10 +385,10 @@ static void find_script_ids(struct css *c, struct sw_doc *d)
 			id = p + skip;
 			while (id < end && (*id == ' ' || *id == '"' || *id == '\''))
 				id++;
-			if (skip != 15) {
-				if (id >= end || *id != '#')
+			if (!kind) { /* a selector: "#x" or ".x" */
+				if (id >= end || (*id != '#' && *id != '.'))
 					continue;
-				id++;
+				kind = *id++;
 			}
 			for (idend = id; idend < end && idend - id < 64 && id_char(*idend); idend++)
 				;
@@ -389,10 +396,14 @@ static void find_script_ids(struct css *c, struct sw_doc *d)
 				continue;
 			tail = idend;
 			if (script_hides(tail, (size_t)(end - tail))) {
-				const char *sid = sw_doc_strndup(d, id, (size_t)(idend - id));
+				char *sid = sw_doc_alloc(d, (size_t)(idend - id) + 2);
 
-				if (sid)
+				if (sid) {
+					sid[0] = kind;
+					memcpy(sid + 1, id, (size_t)(idend - id));
+					sid[idend - id + 1] = '\0';
 					c->script_ids[c->n_script_ids++] = sid;
+				}
 			}
 			p = idend;
 		}
@@ -550,7 +561,7 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 				goto out;
 			/* The attributes that matter, in one pass over them. */
 			struct {
-				const char *bgcolor, *color, *text, *size, *width, *height, *id, *style;
+				const char *bgcolor, *color, *text, *size, *width, *height, *id, *style, *cls;
 				int hidden;
 			} at = {0};
 
@@ -560,7 +571,12 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 
 				switch (nm[0]) {
 				case 'b': if (!strcmp(nm, "bgcolor")) at.bgcolor = x->value; break;
-				case 'c': if (!strcmp(nm, "color")) at.color = x->value; break;
+				case 'c':
+					if (!strcmp(nm, "color"))
+						at.color = x->value;
+					else if (!strcmp(nm, "class"))
+						at.cls = x->value;
+					break;
 				case 't': if (!strcmp(nm, "text")) at.text = x->value; break;
 				case 's':
 					if (!strcmp(nm, "style"))
@@ -601,10 +617,13 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 			    ((size_attr(at.width) >= 0 && size_attr(at.width) <= 1) ||
 			     (size_attr(at.height) >= 0 && size_attr(at.height) <= 1)))
 				own |= n->tag == SW_TAG_MARQUEE ? SW_HIDE(MARQUEE) : SW_HIDE(ZERO_SIZE);
-			if ((a = at.id) && c.n_script_ids)
-				for (size_t k = 0; k < c.n_script_ids; k++)
-					if (strcmp(a, c.script_ids[k]) == 0)
-						own |= SW_HIDE(SCRIPT);
+			for (size_t k = 0; k < c.n_script_ids; k++) {
+				const char *sid = c.script_ids[k];
+
+				if ((sid[0] == '#' && at.id && strcmp(at.id, sid + 1) == 0) ||
+				    (sid[0] == '.' && at.cls && has_class(at.cls, sid + 1)))
+					own |= SW_HIDE(SCRIPT);
+			}
 			/* Sheets, then the style attribute over what is not
 			 * !important there. */
 			{

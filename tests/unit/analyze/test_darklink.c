@@ -109,6 +109,9 @@ static void test_techniques(void **state)
 	       "<a href=\"http://bet.example.com/\">\\u767e\\u5bb6\\u4e50</a>' + '</div>');</script>",
 	       "script-written:offscreen");
 	expect("<noscript>" SPAM "</noscript>", "noscript");
+	expect("<div class=yq>" SPAM "</div><script>$(function(){$('.yq').hide();});</script>", "script-hidden");
+	expect("<div class=yq>" SPAM "</div><script>document.getElementsByClassName('yq')[0]"
+	       ".style.display='none';</script>", "script-hidden");
 	/* A block a script opens around static links and closes after them. */
 	expect("<script>document.write('<div style=\"display:none\">');</script>" SPAM
 	       "<script>document.write('</div>');</script>", "script-hidden");
