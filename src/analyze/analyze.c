@@ -469,7 +469,7 @@ enum sw_err sw_an_emit(struct sw_an_ctx *ctx, const struct sw_an_hit *h, const c
 	if (h->detail)
 		json_object_set_new(ev, "detail", json_string(h->detail));
 	json_object_set_new(ev, "count", json_integer(1));
-	evs = json_dumps(ev, JSON_COMPACT);
+	evs = json_dumps(ev, JSON_COMPACT | JSON_REAL_PRECISION(4));
 	json_decref(ev);
 	free(snip);
 	if (!evs)
@@ -541,7 +541,7 @@ static enum sw_err put_counts(struct sw_an_ctx *ctx, struct priv *p)
 		if (!(ev = json_loads(f->evidence, 0, NULL)))
 			continue;
 		json_object_set_new(ev, "count", json_integer(p->made[i].count));
-		s = json_dumps(ev, JSON_COMPACT);
+		s = json_dumps(ev, JSON_COMPACT | JSON_REAL_PRECISION(4));
 		json_decref(ev);
 		if (!s)
 			return SW_ENOMEM;

@@ -161,7 +161,7 @@ json_t *sw_cli_rec_json(struct sw_store *st, const struct sw_rec *rec)
 
 int sw_cli_print_json(json_t *json)
 {
-	int rc = json_dumpf(json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dumpf(json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
 
 	fputc('\n', stdout);
 	json_decref(json);
