@@ -615,9 +615,9 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 		char what[96];
 
 		snprintf(what, sizeof what, "%s%s%s",
-			 doc->limits & SW_DOC_LIMIT_BYTES ? " size" : "",
-			 doc->limits & SW_DOC_LIMIT_NODES ? " elements" : "",
-			 doc->limits & SW_DOC_LIMIT_DEPTH ? " nesting" : "");
+			 doc->limits & SW_DOC_LIMIT_BYTES ? "+size" : "",
+			 doc->limits & SW_DOC_LIMIT_NODES ? "+elements" : "",
+			 doc->limits & SW_DOC_LIMIT_DEPTH ? "+nesting" : "");
 		if ((rc = sw_an_emit(&ctx, &(struct sw_an_hit){.key = "analysis.limit", .sev = -1,
 							     .confidence = 1.0, .technique = what + 1,
 							     .off = SW_NONE},
