@@ -10,10 +10,12 @@
  */
 #include "analyze/worker.h"
 #include "analyze/baseline.h"
+#include "analyze/worker_wire.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <poll.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -70,7 +73,7 @@ static int confine(void)
 {
 	static const int allowed[] = {
 		SCMP_SYS(brk),	      SCMP_SYS(mmap),	   SCMP_SYS(munmap),     SCMP_SYS(mremap),
-		SCMP_SYS(madvise),    SCMP_SYS(mprotect),  SCMP_SYS(write),      SCMP_SYS(exit),
+		SCMP_SYS(madvise),    SCMP_SYS(mprotect),  SCMP_SYS(write),      SCMP_SYS(read),       SCMP_SYS(exit),
 		SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn), SCMP_SYS(futex),   SCMP_SYS(getrandom),
 		SCMP_SYS(clock_gettime), SCMP_SYS(gettid), SCMP_SYS(getpid), SCMP_SYS(rt_sigprocmask),
 		SCMP_SYS(fstat),      SCMP_SYS(newfstatat), SCMP_SYS(tgkill),
@@ -122,6 +125,22 @@ struct job_learn {
 	const struct sw_an_page *pages;
 	size_t n;
 };
+
+/*
+ * Leaves the child with nothing but its socket (as fd 3) and stderr: the
+ * parent's database, log and network descriptors are inherited by fork,
+ * and the filter allows read and write on any descriptor.  Returns 3.
+ */
+static int keep_only(int fd)
+{
+	if (fd != 3 && (dup2(fd, 3) < 0 || close(fd)))
+		_exit(3);
+	close(0);
+	close(1);
+	if (close_range(4, ~0U, 0))
+		_exit(3);
+	return 3;
+}
 
 /* Applies the limits and the filter in the child; exits when it cannot. */
 static void enter_sandbox(const struct sw_an_worker_limits *lim)
@@ -293,9 +312,12 @@ static int run_job(int (*job)(int fd, const void *arg), const void *arg,
 		return -2;
 	}
 	if (pid == 0) {
+		int fd;
+
 		close(fds[0]);
+		fd = keep_only(fds[1]);
 		enter_sandbox(lim);
-		_exit(job(fds[1], arg));
+		_exit(job(fd, arg));
 	}
 	close(fds[1]);
 	ok = read_answer(fds[0], buf, len, lim->wall_seconds) == 0;
@@ -315,17 +337,205 @@ static int run_job(int (*job)(int fd, const void *arg), const void *arg,
 	return -1;
 }
 
+/*
+ * The persistent analysis worker.  Forking per page cost ~4 ms of system
+ * time (page tables of a process holding the compiled rules), ten times a
+ * small page's analysis; so one child serves up to SERVE_MAX pages, one at
+ * a time, over a socket pair, and a fresh one is forked after that, after
+ * it dies, or when the rules change.  The per-page bound is the parent's
+ * wall-clock deadline (the child is killed past it); RLIMIT_CPU bounds the
+ * child's whole life.  One worker per process: the callers analyse one page
+ * at a time (not thread-safe).
+ */
+#define SERVE_MAX 500
+#define FRAME_MAX ((size_t)512 << 20)
+
+static struct {
+	pid_t pid;
+	int fd;                           /* our end of the socket pair */
+	const struct sw_an_rules *rules;  /* what the child was forked with */
+	unsigned served;
+} pw = {0, -1, NULL, 0};
+
+/* Reads exactly n bytes; 0 on success, -1 on EOF or error. */
+static int read_all(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+
+	while (n) {
+		ssize_t r = read(fd, p, n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* The child's life: requests in, findings out, until the socket closes. */
+static _Noreturn void serve(int fd, const struct sw_an_rules *rules)
+{
+	for (;;) {
+		struct job_analyze job;
+		struct sw_wire_req req;
+		unsigned char *frame;
+		uint64_t len;
+		int rc;
+
+		if (read_all(fd, &len, sizeof len))
+			_exit(0); /* the parent closed: done */
+		if (len == 0 || len > FRAME_MAX || !(frame = malloc((size_t)len)))
+			_exit(6);
+		if (read_all(fd, frame, (size_t)len))
+			_exit(0);
+		if (sw_wire_get_input(frame, (size_t)len, &req) != SW_OK)
+			_exit(7);
+		job.rules = rules;
+		job.in = &req.in;
+		rc = analyze_job(fd, &job);
+		sw_wire_req_cleanup(&req);
+		free(frame);
+		if (rc)
+			_exit(rc);
+	}
+}
+
+/* Ends the worker; kills it first when it is still busy. */
+static void pw_stop(int hard, int *status)
+{
+	int st = 0;
+
+	if (pw.fd >= 0)
+		close(pw.fd);
+	if (pw.pid > 0) {
+		if (hard)
+			kill(pw.pid, SIGKILL);
+		while (waitpid(pw.pid, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (status)
+		*status = st;
+	pw.pid = 0;
+	pw.fd = -1;
+	pw.served = 0;
+}
+
+static int pw_start(const struct sw_an_rules *rules, const struct sw_an_worker_limits *lim)
+{
+	struct sw_an_worker_limits life = *lim;
+	int sv[2];
+
+	/* jansson seeds its hash function from /dev/urandom on first use:
+	 * do it here, where files may be opened, not in the child. */
+	json_object_seed(0);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return -1;
+	fflush(NULL);
+	if ((pw.pid = fork()) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		pw.pid = 0;
+		return -1;
+	}
+	if (pw.pid == 0) {
+		int fd;
+
+		close(sv[0]);
+		fd = keep_only(sv[1]);
+		life.cpu_seconds = lim->cpu_seconds * 10; /* a life of pages, each watched */
+		enter_sandbox(&life);
+		serve(fd, rules);
+	}
+	close(sv[1]);
+	pw.fd = sv[0];
+	pw.rules = rules;
+	pw.served = 0;
+	return 0;
+}
+
+/* Reads one answer (up to and including its end line) within the deadline;
+ * 0 on success with the answer in *buf (caller frees). */
+static int read_reply(int fd, char **buf, unsigned wall_seconds)
+{
+	struct timespec t0, now;
+	size_t len = 0, cap = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	*buf = NULL;
+	for (;;) {
+		struct pollfd p = {fd, POLLIN, 0};
+		long left;
+		ssize_t r;
+		char *last;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (long)wall_seconds * 1000 -
+		       ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0)
+			break;
+		if (poll(&p, 1, (int)left) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (!p.revents)
+			continue;
+		if (len + 65536 + 1 > cap) {
+			char *nb;
+
+			if (cap >= ANSWER_MAX)
+				break;
+			cap = cap ? 2 * cap : 131072;
+			if (!(nb = realloc(*buf, cap)))
+				break;
+			*buf = nb;
+		}
+		r = read(fd, *buf + len, cap - len - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+		(*buf)[len] = '\0';
+		/* Complete when the last full line is the end line. */
+		if (len && (*buf)[len - 1] == '\n') {
+			(*buf)[len - 1] = '\0';
+			last = strrchr(*buf, '\n');
+			last = last ? last + 1 : *buf;
+			(*buf)[len - 1] = '\n';
+			if (!strncmp(last, "{\"end\":", 7))
+				return 0;
+		}
+	}
+	free(*buf);
+	*buf = NULL;
+	return -1;
+}
+
+/* How a worker that died or was killed ended, for the finding. */
+static const char *why_dead(int status, int killed)
+{
+	if (killed || (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL)))
+		return "time";
+	if (WIFSIGNALED(status))
+		return WTERMSIG(status) == SIGSYS ? "sandbox" : "crash";
+	return "memory";
+}
+
 enum sw_err sw_an_worker_analyze(const struct sw_an_rules *rules, const struct sw_an_input *in,
 				 const struct sw_an_worker_limits *lim, struct sw_findings *out,
 				 struct sw_errbuf *eb)
 {
 	struct sw_an_worker_limits def;
-	struct job_analyze job = {rules, in};
+	struct sw_wire w = {0};
 	struct sw_findings got;
-	const char *why = "crash";
+	const char *why;
 	char *buf = NULL;
-	size_t len;
-	int r;
+	uint64_t len;
+	int status = 0, sent;
 
 	if (!lim) {
 		sw_an_worker_limits_init(&def);
@@ -333,12 +543,33 @@ enum sw_err sw_an_worker_analyze(const struct sw_an_rules *rules, const struct s
 	}
 	if (!lim->sandbox)
 		return sw_analyze(rules, in, out, eb);
-	if ((r = run_job(analyze_job, &job, lim, &buf, &len, &why)) == -2)
+	if (sw_wire_put_input(&w, in) != SW_OK) {
+		free(w.p);
+		return SW_ENOMEM;
+	}
+	if (pw.pid && (pw.rules != rules || pw.served >= SERVE_MAX))
+		pw_stop(0, NULL);
+	if (!pw.pid && pw_start(rules, lim)) {
+		free(w.p);
 		return sw_errf(eb, SW_EIO, "cannot start an analysis worker: %s", strerror(errno));
+	}
+	len = w.n;
+	sent = send(pw.fd, &len, sizeof len, MSG_NOSIGNAL) == (ssize_t)sizeof len;
+	for (size_t off = 0; sent && off < w.n;) {
+		ssize_t r = send(pw.fd, w.p + off, w.n - off, MSG_NOSIGNAL);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			sent = 0;
+		else
+			off += (size_t)r;
+	}
+	free(w.p);
+	pw.served++;
 	sw_findings_init(&got);
-	if (r == 0 && take_answer(buf, &got) == 0) {
+	if (sent && read_reply(pw.fd, &buf, lim->wall_seconds) == 0 && take_answer(buf, &got) == 0) {
 		free(buf);
-		/* Move the findings over. */
 		for (size_t i = 0; i < got.n; i++)
 			if (sw_findings_add(out, got.v[i].kind->key, got.v[i].sev, got.v[i].evidence, "%s",
 					    got.v[i].title) != SW_OK) {
@@ -350,9 +581,18 @@ enum sw_err sw_an_worker_analyze(const struct sw_an_rules *rules, const struct s
 	}
 	free(buf);
 	sw_findings_cleanup(&got);
+	/* The worker died, overran or answered garbage: a fresh one next time. */
 	{
+		int alive = pw.pid > 0 && waitpid(pw.pid, &status, WNOHANG) == 0;
 		char ev[160];
 
+		if (alive)
+			pw_stop(1, &status);
+		else {
+			pw.pid = 0; /* reaped by the WNOHANG wait above */
+			pw_stop(0, NULL);
+		}
+		why = why_dead(status, alive);
 		snprintf(ev, sizeof ev, "{\"technique\":\"worker-%s\",\"confidence\":1.0,\"count\":1}", why);
 		return sw_findings_add(out, "analysis.limit", SW_SEV_MEDIUM, ev,
 				       "the page could not be analysed within the worker's limits (%s)", why);
