@@ -104,8 +104,7 @@ struct sw_node {
 
 /* sw_node.flags */
 #define SW_NODE_IN_HEAD     0x01 /* inside <head> */
-#define SW_NODE_RAW_TEXT    0x02 /* text of <script>, <style>, <noscript>, <textarea>... */
-#define SW_NODE_FROM_NOSCRIPT 0x04 /* re-parsed from a <noscript>'s text */
+#define SW_NODE_RAW_TEXT    0x02 /* text of <script>, <style>, <title>, <textarea>, <xmp> */
 
 /* Why a doc is incomplete (sw_doc.limits); each is also a reason for an
  * analysis-limit finding. */

@@ -72,7 +72,17 @@ void sw_cli_pad(FILE *f, const char *s, size_t w, int cut);
 void sw_cli_heap_for_fetching(void);
 
 /* Subcommands. */
+/*
+ * JSON of one finding: {"kind": family, "check": key, "severity", "title",
+ * "technique"?, "confidence"?, "evidence"?}.  Every command that prints
+ * findings uses it, so scripts read one shape.
+ */
+json_t *sw_cli_finding_json(const char *key, const char *severity, const char *title,
+			    const char *evidence);
+
+int sw_cmd_baseline(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_check(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_check_offline(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_entity(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_import(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_export(struct sw_cli *cli, int argc, char **argv);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "model/finding.h"
 #include "register/register.h"
 
 /* Decodes one UTF-8 code point at s (validated input), returns its length. */
@@ -160,9 +161,32 @@ json_t *sw_cli_rec_json(struct sw_store *st, const struct sw_rec *rec)
 
 int sw_cli_print_json(json_t *json)
 {
-	int rc = json_dumpf(json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dumpf(json, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
 
 	fputc('\n', stdout);
 	json_decref(json);
 	return rc == 0 ? SW_EXIT_OK : sw_cli_fail("cannot write output");
+}
+
+json_t *sw_cli_finding_json(const char *key, const char *severity, const char *title,
+			    const char *evidence)
+{
+	const struct sw_finding_kind *k = sw_finding_kind(key);
+	json_t *ev = evidence ? json_loads(evidence, 0, NULL) : NULL;
+	json_t *o = json_pack("{s:s%, s:s, s:s, s:s}", "kind", key,
+			      k ? strlen(k->family) : strcspn(key, "."), "check", key, "severity",
+			      severity, "title", title);
+
+	/* Technique and confidence are what users filter by: lift them. */
+	if (json_is_object(ev)) {
+		json_t *t = json_object_get(ev, "technique"), *c = json_object_get(ev, "confidence");
+
+		if (t)
+			json_object_set(o, "technique", t);
+		if (c)
+			json_object_set(o, "confidence", c);
+	}
+	if (ev)
+		json_object_set_new(o, "evidence", ev);
+	return o;
 }

@@ -27,10 +27,7 @@ int64_t sw__probe_site(struct sw_store *st, const char *ref)
 /* Appends each finding to the JSON array arg. */
 static int finding_json(void *arg, const struct sw_check_finding *f)
 {
-	json_t *ev = f->evidence ? json_loads(f->evidence, 0, NULL) : NULL;
-
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:o*}", "kind", f->kind, "severity",
-					     f->severity, "title", f->title, "evidence", ev));
+	json_array_append_new(arg, sw_cli_finding_json(f->kind, f->severity, f->title, f->evidence));
 	return 0;
 }
 

@@ -137,12 +137,24 @@ enum sw_fetch_cs_src {
 };
 
 /*
+ * Who the request claims to be.  Sites hijacked for search-engine spam
+ * (cloaking) answer spiders and visitors from a search engine differently
+ * from everyone else, so a live check asks as all three.
+ */
+enum sw_fetch_as {
+	SW_FETCH_AS_SELF,    /* our own User-Agent, no Referer */
+	SW_FETCH_AS_SPIDER,  /* Baiduspider's User-Agent */
+	SW_FETCH_AS_SEARCH,  /* a browser arriving from a Baidu results page */
+};
+
+/*
  * What one fetch produced.  Strings are NUL-terminated and owned by the
  * result.  Fields after err describe what was received and stay meaningful
  * after an error (a truncated page keeps status, headers and the body kept).
  */
 struct sw_fetch_result {
 	void *user;               /* as given to sw_fetcher_add */
+	enum sw_fetch_as as;      /* who the request claimed to be */
 	char *url;                /* as given to sw_fetcher_add */
 	char *final_url;          /* last hop's URL (== url's normal form without redirects) */
 	long status;              /* last hop's HTTP status; 0 when none */
@@ -195,6 +207,23 @@ const char *sw_fetch_header(const struct sw_fetch_result *r, const char *name, s
  */
 enum sw_err sw_fetch_body_utf8(const struct sw_fetch_result *r, char **out, size_t *outlen);
 
+/*
+ * The iconv name r's body is decoded from by sw_fetch_body_utf8 ("UTF-8",
+ * "GB18030", "BIG5-HKSCS" ...).  Evidence offsets in converted text are
+ * mapped back to raw bytes with it.
+ */
+const char *sw_fetch_body_charset(const struct sw_fetch_result *r);
+
+/*
+ * A result holding a copy of body as if it had been fetched from url with
+ * Content-Type ctype (NULL: none), the charset detected as for a fetch
+ * (BOM, header, <meta>, else UTF-8 when valid, else GB18030): the offline
+ * check analyses files through the same path as live pages.  *out is the
+ * caller's (sw_fetch_result_free).  SW_ENOMEM is the only failure.
+ */
+enum sw_err sw_fetch_result_from_body(const char *url, const void *body, size_t len,
+				      const char *ctype, struct sw_fetch_result **out);
+
 /* A point-in-time view of the engine, for progress displays and tests. */
 struct sw_fetch_stats {
 	size_t queued;           /* fetches waiting for a slot (hops included) */
@@ -218,6 +247,10 @@ typedef void (*sw_fetch_done_fn)(struct sw_fetch_result *r, void *arg);
  * cannot start. */
 enum sw_err sw_fetcher_new(const struct sw_fetch_opts *o, struct sw_fetcher **out,
 			   struct sw_errbuf *eb);
+
+/* As sw_fetcher_add, asking as `as`; the result's `as` says which. */
+enum sw_err sw_fetcher_add_as(struct sw_fetcher *f, const char *url, void *user,
+			      enum sw_fetch_as as);
 
 /* Queues url (copied) with user for the next or current run.  A malformed or
  * non-http(s) URL is not refused here: its result says SW_FETCH_EURL.

@@ -165,6 +165,11 @@ static const char *iconv_name(const struct sw_fetch_result *r)
 	return r->charset; /* copy_label kept it to [a-z0-9._:-] */
 }
 
+const char *sw_fetch_body_charset(const struct sw_fetch_result *r)
+{
+	return iconv_name(r);
+}
+
 /* Output buffer of a conversion. */
 struct obuf {
 	char *p;

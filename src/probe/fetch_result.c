@@ -205,3 +205,29 @@ const char *sw_fetch_header(const struct sw_fetch_result *r, const char *name, s
 	}
 	return NULL;
 }
+
+enum sw_err sw_fetch_result_from_body(const char *url, const void *body, size_t len,
+				      const char *ctype, struct sw_fetch_result **out)
+{
+	struct sw_fetch_result *r = sw__result_new(url ? url : "", NULL);
+
+	*out = NULL;
+	if (r == NULL)
+		return SW_ENOMEM;
+	free(r->body);
+	r->body = malloc(len + 1);
+	r->final_url = strdup(url ? url : "");
+	r->content_type = ctype ? strdup(ctype) : NULL;
+	if (r->body == NULL || r->final_url == NULL || (ctype && r->content_type == NULL)) {
+		sw_fetch_result_free(r);
+		return SW_ENOMEM;
+	}
+	if (len)
+		memcpy(r->body, body, len);
+	r->body[len] = '\0';
+	r->body_len = len;
+	r->status = 200;
+	sw__charset_detect(r);
+	*out = r;
+	return SW_OK;
+}

@@ -187,8 +187,10 @@ if grep -q "SKIPPED" "$W/err"; then
 		grep -q 'SKIPPED \] test_ipv6' "$W/err" || fail "tests were skipped"
 fi
 # `sitewarden check` on the same servers: the prober's own findings, the
-# exit status of the pre-launch gate, JSON and the summary line.
-R=(--resolve "site.test:$HTTP:127.0.0.1" --resolve "other.test:$HTTP:127.0.0.1"
+# exit status of the pre-launch gate, JSON and the summary line.  The test
+# pages are bare, so the page analyzers stay out (integration/check_content
+# covers them).
+R=(--no-content --resolve "site.test:$HTTP:127.0.0.1" --resolve "other.test:$HTTP:127.0.0.1"
 	--resolve "good.test:$HTTPS:127.0.0.1" --resolve "self.test:$SELF:127.0.0.1"
 	--resolve "expired.test:$EXPIRED:127.0.0.1" --resolve "bad.test:$HTTPS:127.0.0.1"
 	--ca-file "$tls/ca.crt")
@@ -196,9 +198,9 @@ run 0 "$SW" check "${R[@]}" "http://site.test:$HTTP/ok" "https://good.test:$HTTP
 has "$W/out" "checked 2 URL(s)"
 has "$W/out" "0 finding(s)"
 run 1 "$SW" check "${R[@]}" --json "http://site.test:$HTTP/err500"
-[ "$(jq -r '.[0].findings[0].kind' "$W/out")" = availability.http_error ] || fail "500 not reported"
+[ "$(jq -r '.[0].findings[0].check' "$W/out")" = availability.http_error ] || fail "500 not reported"
 has "$W/err" "1 high"
-kinds() { jq -r '[.[] | .findings[].kind] | sort | join(",")' "$W/out"; }
+kinds() { jq -r '[.[] | .findings[].check] | sort | join(",")' "$W/out"; }
 printf '%s\n' "https://expired.test:$EXPIRED/" "https://self.test:$SELF/" \
 	"https://bad.test:$HTTPS/" "http://site.test:$HTTP/away" "http://site.test:$HTTP/loop-a" \
 	"# a comment" "" "http://127.0.0.1:$REFUSED/" >urls.txt

@@ -113,13 +113,13 @@ has out "http://bad.test:$PORT/: DOWN HTTP 500"
 has out "ms, 1 finding(s)"
 run 0 "$SW" probe --show bad.test
 eq "$(jq -r .state.availability out)" down "bad.test after two failures"
-eq "$(jq -r '.last_check.findings[0].kind' out)" availability.http_error "bad.test finding"
+eq "$(jq -r '.last_check.findings[0].check' out)" availability.http_error "bad.test finding"
 eq "$(jq -r '.last_check.findings[0].evidence.status' out)" 500 "bad.test evidence"
 eq "$(jq -r .state.open_findings out)" 1 "bad.test open findings"
 # site show carries the same state for people and scripts.
 run 0 "$SW" site show bad.test --json
 eq "$(jq -r .monitoring.availability out)" down "site show: availability"
-eq "$(jq -r '.monitoring.findings[0].kind' out)" availability.http_error "site show: finding"
+eq "$(jq -r '.monitoring.findings[0].check' out)" availability.http_error "site show: finding"
 run 0 "$SW" site show bad.test
 has out "monitoring:"
 has out "[high] availability.http_error"

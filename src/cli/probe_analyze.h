@@ -1,0 +1,44 @@
+/*
+ * probe_analyze.h - what the monitoring loop needs to run the page
+ * analyzers on a site: the register's facts about it (filing numbers,
+ * sponsor, government or not) and its current defacement baseline.
+ */
+#ifndef SW_CLI_PROBE_ANALYZE_H
+#define SW_CLI_PROBE_ANALYZE_H
+
+#include "analyze/analyze.h"
+#include "analyze/worker.h"
+#include "store/store.h"
+
+/* Register facts of one site; strings owned (probe_facts_free). */
+struct probe_facts {
+	struct sw_an_site site;
+	char *icp, *psb, *gov_code, *org, *host;
+};
+
+/* Reads site_id's facts; a missing site or unit leaves them unknown. */
+enum sw_err probe_facts_load(struct sw_store *st, int64_t site_id, struct probe_facts *f,
+			     struct sw_errbuf *eb);
+void probe_facts_free(struct probe_facts *f);
+
+/* The site's current baseline in *out (caller frees with
+ * sw_baseline_free), NULL when it has none or the stored one is damaged
+ * (reported on stderr: a damaged baseline must not stop monitoring).
+ * *exists says whether the site has a stored baseline at all. */
+enum sw_err probe_baseline_load(struct sw_store *st, int64_t site_id, struct sw_baseline **out,
+				int *exists, struct sw_errbuf *eb);
+
+/* Distinct page versions a baseline is learned from. */
+#define PROBE_LEARN_VERSIONS 3
+
+/*
+ * Learns the site's first baseline once it has PROBE_LEARN_VERSIONS
+ * distinct successful fetches stored (so regions that change by
+ * themselves are seen changing), in a sandboxed worker, and stores it as
+ * "learned".  *learned says whether it did.  Pages the worker cannot learn
+ * from are reported on stderr and skipped; store failures are errors.
+ */
+enum sw_err probe_learn(struct sw_store *st, int64_t site_id, const char *url,
+			const struct sw_an_worker_limits *lim, int *learned, struct sw_errbuf *eb);
+
+#endif
