@@ -19,7 +19,7 @@
  * is missing, to tell "absent" from "hidden-only".
  *
  * False alarms are the main risk, so pages that are not content pages
- * (error and soft-404 pages, redirecting stubs, listings, non-HTML
+ * (error and soft-404 pages, redirect pages, listings, non-HTML
  * bodies) are not checked, the sponsor word must
  * sit in the footer region (see org_counts), and "is government" is taken
  * from the register, the host (.gov.cn), or, offline, from the title and
@@ -35,8 +35,8 @@
 #include "analyze/compliance_int.h"
 #include "analyze/exposure_hdr.h"
 
-#define MIN_TEXT 40 /* bytes of visible text below which a page is a stub */
-#define MIN_VIS 200 /* below this, a page that redirects or frames is a stub */
+#define MIN_TEXT 40 /* bytes of visible text below which a page holds no content to mark */
+#define MIN_VIS 200 /* below this, a page that redirects or frames is only a doorway */
 
 /* ---- scanning --------------------------------------------------------------- */
 
@@ -91,12 +91,12 @@ static int has_word(const char *s, char *const *words, size_t n)
 }
 
 /*
- * True when a short page is a stub that only sends the visitor elsewhere:
+ * True when a short page is a doorway that only sends the visitor elsewhere:
  * a meta refresh, a frame, or a script that changes location.  A short
  * page that does none of these (a hacker's replacement page) is content
  * and must still show the marks.
  */
-static int is_stub(const struct sw_an_ctx *ctx)
+static int is_doorway(const struct sw_an_ctx *ctx)
 {
 	const struct sw_doc *d = ctx->doc;
 
@@ -124,14 +124,14 @@ static int is_stub(const struct sw_an_ctx *ctx)
 
 /*
  * True when the page looks like a real content page: not an error or
- * soft-404 page, not a stub, not a listing, HTML when the headers say.
+ * soft-404 page, not a doorway, not a listing, HTML when the headers say.
  */
 static int is_content_page(const struct sw_an_ctx *ctx, const struct sw__cm_state *st)
 {
 	const struct sw_an_page *pg = ctx->page;
 	struct sw__hdr_val ct;
 
-	if (pg->status >= 400 || is_stub(ctx))
+	if (pg->status >= 400 || is_doorway(ctx))
 		return 0;
 	if (sw__hdr_get(pg->headers, pg->headers_len, "content-type", &ct) &&
 	    !sw__hdr_has(ct.p, ct.n, "html"))
