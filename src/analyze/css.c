@@ -29,6 +29,7 @@
 
 #define OFFSCREEN_PX -500.0f
 #define SCRIPT_IDS_MAX 64
+#define WRITES_MAX 256 /* scripts whose writes are read: a hostile page holds thousands */
 
 /* Bits that a descendant cannot undo. */
 #define SUBTREE_BITS                                                                     \
@@ -517,6 +518,7 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 	float *font = NULL;
 	uint8_t *vis = NULL;
 	uint32_t opened = 0; /* hide bits of a block a script left open */
+	unsigned writes = 0;  /* scripts with document.write read so far */
 	enum sw_err rc;
 
 	memset(&c, 0, sizeof c);
@@ -533,9 +535,11 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 
 		/* Markup between a script that opens a hidden block and the one
 		 * that closes it is hidden (see split_write). */
-		if (n->type == SW_NODE_TEXT && p && p->tag == SW_TAG_SCRIPT &&
-		    memmem(n->text, n->text_len, "document.write", 14))
+		if (n->type == SW_NODE_TEXT && p && p->tag == SW_TAG_SCRIPT && writes < WRITES_MAX &&
+		    memmem(n->text, n->text_len, "document.write", 14)) {
 			opened = split_write(n, opened);
+			writes++;
+		}
 		uint32_t inherited = p ? (p->hide & SUBTREE_BITS) : 0;
 		float f = p ? font[n->parent] : 16.0f;
 		int vh = p ? vis[n->parent] : 0;
