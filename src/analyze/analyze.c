@@ -16,7 +16,7 @@
 
 /* In the order they run; cheap and independent ones first. */
 static const struct sw_analyzer *const analyzers[] = {
-	&sw_analyzer_darklink,	 &sw_analyzer_cloaking,	 &sw_analyzer_trojan,
+	&sw_analyzer_darklink,	 &sw_analyzer_trojan,
 	&sw_analyzer_deface,	 &sw_analyzer_sensitive, &sw_analyzer_compliance,
 	&sw_analyzer_exposure,
 };
@@ -348,6 +348,12 @@ enum sw_err sw_an_emit(struct sw_an_ctx *ctx, const struct sw_an_hit *h, const c
 	 * so analyzers keep their doubts below this line to themselves. */
 	if (h->confidence < SW_AN_MIN_CONFIDENCE)
 		return SW_OK;
+	/* Families the site's policy switched off (the policy names
+	 * defacement "deface"); analysis limits always count. */
+	if (ctx->policy && strcmp(k->family, "analysis") != 0 &&
+	    !sw_policy_has(ctx->policy, "checks",
+			   strcmp(k->family, "defacement") == 0 ? "deface" : k->family))
+		return SW_OK;
 	if (h->target) {
 		sw_an_url_host(h->target, host, sizeof host);
 		target_host = host[0] ? host : NULL;
@@ -459,6 +465,7 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	ctx.vis = p.vis;
 	ctx.vis_len = strlen(p.vis);
 	ctx.out = out;
+	ctx.policy = in->policy;
 	ctx.priv = &p;
 	p.page = in->page;
 	if (doc->limits) {

@@ -23,6 +23,7 @@
 #include "analyze/doc.h"
 #include "core/err.h"
 #include "model/finding.h"
+#include "model/policy.h"
 
 /* One fetched page.  All borrowed. */
 struct sw_an_page {
@@ -71,6 +72,7 @@ struct sw_an_ctx {
 	const char *vis;
 	size_t vis_len;
 	/* private to analyze.c */
+	const struct sw_policy *policy;
 	struct sw_findings *out;
 	void *priv;
 };
@@ -85,8 +87,7 @@ struct sw_analyzer {
 };
 
 /* The analyzers, each defined in its own file. */
-extern const struct sw_analyzer sw_analyzer_darklink;  /* darklink.c */
-extern const struct sw_analyzer sw_analyzer_cloaking;  /* cloaking.c */
+extern const struct sw_analyzer sw_analyzer_darklink;  /* darklink.c, with cloaking.c */
 extern const struct sw_analyzer sw_analyzer_trojan;    /* trojan.c */
 extern const struct sw_analyzer sw_analyzer_deface;    /* deface.c */
 extern const struct sw_analyzer sw_analyzer_sensitive; /* sensitive.c */
@@ -147,6 +148,7 @@ struct sw_an_input {
 	const struct sw_an_page *from_search; /* may be NULL */
 	const struct sw_an_site *site;        /* may be NULL */
 	const struct sw_baseline *base;       /* may be NULL */
+	const struct sw_policy *policy;       /* its "checks" say which families report; NULL: all */
 	struct sw_doc_limits limits;
 };
 

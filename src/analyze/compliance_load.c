@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/hs_cache.h"
 #include "analyze/compliance_int.h"
 #include "analyze/rules.h"
 
@@ -120,8 +121,8 @@ static enum sw_err compile(struct sw__cm_state *st, char **org, size_t norg,
 	for (size_t i = 0; i < st->nbadge; i++)
 		add_lit(st, lits, lens, flags, ids, st->badge_hosts[i], SW__CM_C_BADGE, 1, 0);
 	rc = SW_OK;
-	if (hs_compile_lit_multi(lits, flags, ids, lens, (unsigned)st->npats, HS_MODE_BLOCK,
-				 NULL, &st->db, &ce) != HS_SUCCESS) {
+	if (sw_hs_compile_lit_multi(lits, flags, ids, lens, (unsigned)st->npats,
+				    &st->db, &ce) != HS_SUCCESS) {
 		rc = sw_errf(eb, SW_EINVAL, "compliance rules: %s", ce ? ce->message : "compile error");
 		hs_free_compile_error(ce);
 	} else if (hs_alloc_scratch(st->db, &st->scratch) != HS_SUCCESS) {

@@ -314,6 +314,32 @@ static int id_char(char ch)
 }
 
 /*
+ * Does the code right after a reference to an element hide it?  Looks at a
+ * bounded window (the statement and the next few: scripts often keep the
+ * element in a variable first) for a style change to a hiding value.
+ */
+static int script_hides(const char *s, size_t len)
+{
+	size_t room = len < 240 ? len : 240;
+	const char *st;
+
+	if (memmem(s, room, ".hide()", 7))
+		return 1;
+	if (!(st = memmem(s, room, "style", 5)) && !memmem(s, room, ".css(", 5))
+		return 0;
+	if ((memmem(s, room, "display", 7) && (memmem(s, room, "'none'", 6) || memmem(s, room, "\"none\"", 6) ||
+					       memmem(s, room, "display:none", 12))) ||
+	    (memmem(s, room, "visibility", 10) && memmem(s, room, "hidden", 6)))
+		return 1;
+	/* Offsets pushed off screen: left/top/textIndent/margin of -500 or more. */
+	for (const char *p = s; p + 5 < s + room; p++)
+		if (*p == '-' && p[1] >= '1' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
+		    p[3] >= '0' && p[3] <= '9' && (p[1] >= '5' || (p[4] >= '0' && p[4] <= '9')))
+			return 1;
+	return 0;
+}
+
+/*
  * Finds ids that inline scripts hide after load:
  *   document.getElementById('x').style.display = 'none'  (or visibility)
  *   $('#x').hide()  /  $('#x').css('display', 'none')
@@ -356,20 +382,11 @@ static void find_script_ids(struct css *c, struct sw_doc *d)
 			if (idend == id || idend >= end)
 				continue;
 			tail = idend;
-			{
-				size_t room = (size_t)(end - tail) < 80 ? (size_t)(end - tail) : 80;
-				int hides = 0;
+			if (script_hides(tail, (size_t)(end - tail))) {
+				const char *sid = sw_doc_strndup(d, id, (size_t)(idend - id));
 
-				if (memmem(tail, room, ".hide()", 7) ||
-				    ((memmem(tail, room, "display", 7) || memmem(tail, room, "visibility", 10)) &&
-				     (memmem(tail, room, "none", 4) || memmem(tail, room, "hidden", 6))))
-					hides = 1;
-				if (hides) {
-					const char *s = sw_doc_strndup(d, id, (size_t)(idend - id));
-
-					if (s)
-						c->script_ids[c->n_script_ids++] = s;
-				}
+				if (sid)
+					c->script_ids[c->n_script_ids++] = sid;
 			}
 			p = idend;
 		}

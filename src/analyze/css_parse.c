@@ -165,10 +165,10 @@ static float length(const char *p, const char *end, int font, int *rel)
 
 /* ---- declarations ---- */
 
-static int is(const char *name, size_t n, const char *lit)
-{
-	return strlen(lit) == n && strncasecmp(name, lit, n) == 0;
-}
+/* Is the property name n (nl bytes) the literal lit?  A macro so the
+ * literal's length is known at compile time: sheets hold thousands of
+ * declarations. */
+#define is(n, nl, lit) ((nl) == sizeof(lit) - 1 && strncasecmp((n), (lit), sizeof(lit) - 1) == 0)
 
 /* Does value v contain word w as a whole token? */
 static int has_word(const char *v, const char *end, const char *w)

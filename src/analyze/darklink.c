@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "analyze/analyze.h"
+#include "analyze/cloaking.h"
 #include "analyze/hostset.h"
 #include "analyze/jsstr.h"
 #include "analyze/kw.h"
@@ -175,7 +176,8 @@ static enum sw_err collect(struct run *r, const struct sw_doc *d, int written)
 		}
 		c = &r->c[r->n];
 		sw_an_url_host(href, c->host, sizeof c->host);
-		if (!c->host[0] || sw_an_same_site(r->ctx->host, c->host))
+		/* Without the page's own host every absolute link is off-site. */
+		if (!c->host[0] || (r->ctx->host[0] && sw_an_same_site(r->ctx->host, c->host)))
 			continue;
 		c->node = i;
 		c->bit = main_bit(h);
@@ -316,7 +318,7 @@ static enum sw_err scripts(struct run *r)
 		while (rc == SW_OK && (n = sw_js_next_write(x->text, x->text_len, &pos, &at, buf, WRITE_MAX)) >= 0) {
 			struct sw_doc *w = NULL;
 
-			if (!memmem(buf, (size_t)n, "href", 4))
+			if (!strcasestr(buf, "href"))
 				continue;
 			if ((rc = sw_doc_parse(buf, (size_t)n, NULL, &w, NULL)) != SW_OK)
 				break;
@@ -349,6 +351,8 @@ static enum sw_err run(struct sw_an_ctx *ctx, const void *state)
 	}
 	if (rc == SW_OK)
 		rc = scripts(&r);
+	if (rc == SW_OK)
+		rc = sw_an_cloaking(ctx, st->spam);
 	free(r.c);
 	sw_kw_scratch_free(r.scratch);
 	return rc;

@@ -15,18 +15,25 @@
 #include <string.h>
 
 /* Elements that never nest unboundedly in a real tree: void elements and
- * those whose start tag closes an open one of the same kind. */
+ * those whose start tag closes an open one of the same kind.  Looked up by
+ * length first: this runs for every tag of every page. */
 static int not_nesting(const char *name, size_t len)
 {
-	static const char *const names[] = {
-		"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-		"param", "source", "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr",
-		"option", "optgroup", "tbody", "thead", "tfoot", "rt", "rp", "colgroup",
-		"keygen", "basefont", "bgsound", "frame", "image", "isindex",
+	static const char *const by_len[][16] = {
+		[1] = {"p"},
+		[2] = {"br", "hr", "li", "dt", "dd", "td", "th", "tr", "rt", "rp"},
+		[3] = {"col", "img", "wbr"},
+		[4] = {"area", "base", "link", "meta"},
+		[5] = {"embed", "input", "param", "track", "tbody", "thead", "tfoot", "frame", "image"},
+		[6] = {"source", "option", "keygen"},
+		[7] = {"isindex", "bgsound"},
+		[8] = {"optgroup", "colgroup", "basefont"},
 	};
 
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
+	if (len >= sizeof by_len / sizeof by_len[0])
+		return 0;
+	for (const char *const *w = by_len[len]; *w; w++)
+		if (memcmp(*w, name, len) == 0)
 			return 1;
 	return 0;
 }

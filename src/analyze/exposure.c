@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "analyze/hs_cache.h"
 #include "analyze/analyze.h"
 #include "analyze/exposure_hdr.h"
 #include "analyze/exposure_int.h"
@@ -107,7 +108,7 @@ static enum sw_err compile(struct state *st, struct words *php, struct words *li
 	}
 	st->npats = cap;
 	rc = SW_OK;
-	if (hs_compile_lit_multi(lits, flags, ids, lens, (unsigned)cap, HS_MODE_BLOCK, NULL,
+	if (sw_hs_compile_lit_multi(lits, flags, ids, lens, (unsigned)cap,
 				 &st->db, &ce) != HS_SUCCESS) {
 		rc = sw_errf(eb, SW_EINVAL, "exposure rules: %s", ce ? ce->message : "compile error");
 		hs_free_compile_error(ce);

@@ -32,8 +32,8 @@
  *      at most 0.98 (one strong phrase 0.8, two 0.98, three weak 0.75).
  *      Severity is the kind's default (high) with a strong entry, medium
  *      on weak words alone.
- * The evidence points at the first counted strong hit (else weak hit); the
- * detail lists the counted words.
+ * The evidence points at the first counted strong hit (else weak hit) and
+ * its target is the text it matched; the detail lists the counted matches.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -45,7 +45,8 @@
 
 #define CTX_WINDOW 150  /* bytes either side of a hit where context counts */
 #define FRAMED_MIN 4    /* different context words that make an anti-crime page */
-#define MAX_HITS 4096   /* hits kept per page: a spam page needs far fewer */
+#define MAX_WORDS 4096  /* category hits kept per page: spam needs far fewer */
+#define MAX_CTX 65536   /* context hits kept per page (see on_hit) */
 #define PTS_STRONG 3
 #define PTS_WEAK 1
 #define PTS_REPORT 3
@@ -77,11 +78,12 @@ struct hit {
 	uint8_t counted;
 };
 
-/* Hits of one page, sorted out in two arrays. */
+/* Hits of one page, sorted out in two growing arrays. */
 struct page_hits {
 	const struct sens *st;
 	struct hit *words, *ctxw;
-	size_t nwords, nctx, cap;
+	size_t nwords, nctx, capw, capc;
+	int nomem;
 };
 
 /* Frees the analyzer's state. */
@@ -137,19 +139,45 @@ static enum sw_err sens_load(const char *rules_dir, void **state, struct sw_errb
 	return SW_OK;
 }
 
-/* sw_kw_fn: files a match as a word or a context hit; stops at MAX_HITS. */
+/*
+ * sw_kw_fn: files a match as a word or a context hit.  The caps are kept
+ * apart so that a page stuffed with context words cannot push the spam
+ * after them out of sight: past MAX_CTX context hits are dropped (the page
+ * is framed by then anyway) and the scan goes on; past MAX_WORDS category
+ * hits the scan stops, since so many hits have decided the page already.
+ */
 static int on_hit(const struct sw_kw_hit *h, void *arg)
 {
 	struct page_hits *ph = arg;
 	int is_ctx = (int)h->cat == ph->st->ctx_cat;
 	struct hit **v = is_ctx ? &ph->ctxw : &ph->words;
 	size_t *n = is_ctx ? &ph->nctx : &ph->nwords;
+	size_t *cap = is_ctx ? &ph->capc : &ph->capw;
+	size_t max = is_ctx ? MAX_CTX : MAX_WORDS;
 
-	if (ph->nwords + ph->nctx >= MAX_HITS)
-		return 1;
+	if (*n >= max)
+		return !is_ctx;
+	if (*n == *cap) {
+		size_t c2 = *cap ? *cap * 2 : 64;
+		struct hit *nv = realloc(*v, c2 * sizeof *nv);
+
+		if (!nv) {
+			ph->nomem = 1;
+			return 1;
+		}
+		*v = nv;
+		*cap = c2;
+	}
 	(*v)[(*n)++] = (struct hit){h->id, (uint32_t)h->cat, (uint32_t)h->start,
 				    (uint32_t)h->end, (uint8_t)h->tier, 0};
 	return 0;
+}
+
+/* qsort that accepts an empty (NULL) array: arrays grow from NULL. */
+static void sort(struct hit *v, size_t n, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp);
 }
 
 /* qsort: context hits by end offset. */
@@ -172,12 +200,33 @@ static int by_cat_start(const void *a, const void *b)
 	return (x->end < y->end) - (x->end > y->end);
 }
 
-/* qsort: hits by entry id (to count different entries). */
+/* qsort: hits by entry id (to count different entries), then start. */
 static int by_id(const void *a, const void *b)
 {
 	const struct hit *x = a, *y = b;
 
-	return (x->id > y->id) - (x->id < y->id);
+	if (x->id != y->id)
+		return (x->id > y->id) - (x->id < y->id);
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/*
+ * Copies the text h matched (not the entry: a regex entry's match is what
+ * people want to see) into buf, cut to cap - 1 bytes at a UTF-8 character
+ * boundary.  Returns buf.
+ */
+static char *matched(const struct sw_an_ctx *ctx, const struct hit *h, char *buf, size_t cap)
+{
+	size_t n = h->end - h->start;
+
+	if (n >= cap) {
+		n = cap - 1;
+		while (n && ((unsigned char)ctx->vis[h->start + n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(buf, ctx->vis + h->start, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 /*
@@ -217,7 +266,7 @@ static size_t distinct(struct hit *v, size_t n)
 {
 	size_t i, d = 0;
 
-	qsort(v, n, sizeof *v, by_id);
+	sort(v, n, by_id);
 	for (i = 0; i < n; i++)
 		if (!i || v[i].id != v[i - 1].id)
 			d++;
@@ -256,18 +305,17 @@ static enum sw_err report(struct sw_an_ctx *ctx, const struct sens *st, struct h
 {
 	const struct hit *ev = NULL;
 	size_t strong = 0, weak = 0, i, used = 0, listed = 0;
-	char detail[512];
+	char detail[512], w[128], target[128];
 	uint32_t off, end;
 	double conf;
 
-	qsort(v, n, sizeof *v, by_id);
+	sort(v, n, by_id);
 	detail[0] = '\0';
 	for (i = 0; i < n; i++) {
-		const char *w = sw_kw_word(st->kw, v[i].id);
-
 		if (i && v[i].id == v[i - 1].id)
 			continue;
 		*(v[i].tier == SW_KW_STRONG ? &strong : &weak) += 1;
+		matched(ctx, &v[i], w, sizeof w);
 		if (listed < DETAIL_WORDS && used + strlen(w) + 4 < sizeof detail) {
 			used += (size_t)snprintf(detail + used, sizeof detail - used, "%s%s",
 						 listed ? "、" : "", w);
@@ -295,11 +343,11 @@ static enum sw_err report(struct sw_an_ctx *ctx, const struct sens *st, struct h
 				  .len = end > off && end - off > ev->end - ev->start
 						 ? end - off
 						 : ev->end - ev->start,
-				  .target = sw_kw_word(st->kw, ev->id),
+				  .target = matched(ctx, ev, target, sizeof target),
 				  .detail = detail,
 			  },
 			  "%s content on the page: %s (%zu strong, %zu weak words)",
-			  cats[st->kind[ev->cat]].cat, sw_kw_word(st->kw, ev->id), strong, weak);
+			  cats[st->kind[ev->cat]].cat, target, strong, weak);
 }
 
 /* Scores the word hits category by category and reports (file comment). */
@@ -309,8 +357,8 @@ static enum sw_err score(struct sw_an_ctx *ctx, const struct sens *st, struct pa
 	enum sw_err rc = SW_OK;
 	size_t i, j, k;
 
-	qsort(ph->ctxw, ph->nctx, sizeof *ph->ctxw, by_end);
-	qsort(ph->words, ph->nwords, sizeof *ph->words, by_cat_start);
+	sort(ph->ctxw, ph->nctx, by_end);
+	sort(ph->words, ph->nwords, by_cat_start);
 	mark_counted(ctx, ph, framed);
 	/* Gather each category's counted hits at the front of its run. */
 	for (i = 0; i < ph->nwords && !rc; i = j) {
@@ -327,23 +375,20 @@ static enum sw_err score(struct sw_an_ctx *ctx, const struct sens *st, struct pa
 static enum sw_err sens_run(struct sw_an_ctx *ctx, const void *state)
 {
 	const struct sens *st = state;
-	struct page_hits ph = {.st = st, .cap = MAX_HITS};
+	struct page_hits ph = {.st = st};
 	enum sw_err rc;
 
 	if (!st || !ctx->vis || !ctx->vis_len || !sw_kw_nwords(st->kw))
 		return SW_OK;
 	if (ctx->vis_len >= UINT32_MAX)
 		return SW_OK; /* analyze.c caps pages far below this */
-	ph.words = malloc(MAX_HITS * sizeof *ph.words);
-	ph.ctxw = malloc(MAX_HITS * sizeof *ph.ctxw);
-	if (!ph.words || !ph.ctxw) {
-		rc = SW_ENOMEM;
-		goto out;
-	}
 	rc = sw_kw_scan(st->kw, NULL, ctx->vis, ctx->vis_len, on_hit, &ph);
-	if (!rc)
+	if (!rc && ph.nomem)
+		rc = SW_ENOMEM;
+	if (rc && rc != SW_ENOMEM) /* cannot happen below 4 GiB; runs fail only on ENOMEM */
+		rc = SW_OK;
+	if (!rc && ph.nwords)
 		rc = score(ctx, st, &ph);
-out:
 	free(ph.words);
 	free(ph.ctxw);
 	return rc;

@@ -9,6 +9,7 @@
  * tag, eval of a decoded string) and the tokens that carry them are
  * distinctive; one multi-pattern pass keeps the whole page linear.
  */
+#include "analyze/hs_cache.h"
 #include "analyze/trojan_js.h"
 
 #include <hs/hs.h>
@@ -64,7 +65,7 @@ enum sw_err sw__tj_js_load(struct sw__tj_state *st, struct sw_errbuf *eb)
 		flags[i] = toks[i].flags;
 		ids[i] = (unsigned)toks[i].id;
 	}
-	if (hs_compile_multi(res, flags, ids, (unsigned)NTOKS, HS_MODE_BLOCK, NULL, &db, &ce) !=
+	if (sw_hs_compile_multi(res, flags, ids, (unsigned)NTOKS, &db, &ce) !=
 	    HS_SUCCESS) {
 		enum sw_err rc = sw_errf(eb, SW_EINVAL, "trojan: token pattern %d: %s",
 					 ce ? ce->expression : -1, ce ? ce->message : "?");

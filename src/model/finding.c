@@ -130,6 +130,35 @@ void sw_findings_cleanup(struct sw_findings *f)
 	sw_findings_init(f);
 }
 
+/*
+ * Titles quote page text cut to a width ("%.80s"), which can split a
+ * character, and hostile pages hold invalid bytes: every title leaves here
+ * valid UTF-8 (a bad byte becomes '?', a cut character is dropped) so JSON
+ * and terminals take it.
+ */
+static void utf8_scrub(char *s)
+{
+	unsigned char *p = (unsigned char *)s;
+
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3
+			 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		size_t k = 1;
+
+		while (n && k < n && (p[k] & 0xC0) == 0x80)
+			k++;
+		if (n && k == n && !(n == 2 && *p < 0xC2)) {
+			p += n;
+			continue;
+		}
+		if (n && p[k] == '\0') { /* cut at the end: drop it */
+			*p = '\0';
+			return;
+		}
+		*p++ = '?';
+	}
+}
+
 enum sw_err sw_findings_add(struct sw_findings *f, const char *key, enum sw_sev sev,
 			    const char *evidence, const char *fmt, ...)
 {
@@ -152,6 +181,7 @@ enum sw_err sw_findings_add(struct sw_findings *f, const char *key, enum sw_sev 
 	va_start(ap, fmt);
 	vsnprintf(title, sizeof title, fmt, ap);
 	va_end(ap);
+	utf8_scrub(title);
 	x = &f->v[f->n];
 	x->kind = k;
 	x->sev = sev;

@@ -228,6 +228,17 @@ static void test_ordinary_pages_are_quiet(void **st)
 	      "<p>文化市场综合执法：游艺娱乐场所管理规定。</p>");
 	/* Safety rules at a station: weapons named in a ban. */
 	quiet("<p>严禁携带枪支弹药、管制刀具、雷管炸药等易燃易爆危险物品进站乘车。</p>");
+	/* Offices do errands for citizens; the explosives industry exists;
+	 * 黑户 are also people without household registration. */
+	quiet("<p>因特殊情况本人不能到场的，可委托近亲属代办身份证、代办驾驶证换证业务。</p>"
+	      "<p>市应急管理局对工业炸药制造企业开展安全生产检查。</p>"
+	      "<p>我市全面解决无户口人员“黑户”落户问题。</p>");
+	/* Tax offices issue invoices on behalf of taxpayers (代开发票). */
+	quiet("<h3>代开增值税发票办理指南</h3><p>纳税人可通过电子税务局申请代开增值税发票，"
+	      "也可到办税服务厅办理，咨询电话12366。</p>");
+	/* A judgment names the crime and the platform. */
+	quiet("<p>被告人李某以营利为目的，在境外博彩平台开设代理账户，招揽他人赌博，"
+	      "人民法院以开设赌场罪判处其有期徒刑二年。</p>");
 	/* Banks on SOE sites talk about laundering and cash-outs. */
 	quiet("<h2>反洗钱宣传月</h2><p>洗钱是指掩饰、隐瞒犯罪所得的行为。信用卡套现属违法行为。"
 	      "</p>");
@@ -317,6 +328,38 @@ static void test_empty_and_odd_pages(void **st)
 	sw_findings_cleanup(&f);
 }
 
+/* Returns body made of n copies of unit between pre and post. */
+static char *repeat(const char *pre, const char *unit, size_t n, const char *post)
+{
+	size_t ul = strlen(unit), i;
+	char *b = malloc(strlen(pre) + ul * n + strlen(post) + 1), *o = b;
+
+	o += sprintf(o, "%s", pre);
+	for (i = 0; i < n; i++, o += ul)
+		memcpy(o, unit, ul);
+	sprintf(o, "%s", post);
+	return b;
+}
+
+static void test_stuffed_pages(void **st)
+{
+	char *b;
+
+	(void)st;
+	/* Context words by the ten thousand do not hide spam that follows. */
+	b = repeat("<p>", "举报违法犯罪", 20000, "</p><div>澳门葡京 真人荷官</div>");
+	expect(b, "sensitive.gambling", "澳门葡京");
+	free(b);
+	/* One word by the ten thousand: one finding, quickly. */
+	b = repeat("<p>", "澳门葡京 ", 50000, "</p>");
+	expect(b, "sensitive.gambling", "澳门葡京");
+	free(b);
+	/* A long line of warnings stays quiet however long. */
+	b = repeat("<p>", "严禁赌博，远离六合彩、百家乐。", 30000, "</p>");
+	quiet(b);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_hidden_text_is_not_ours),
 		cmocka_unit_test(test_user_lists),
 		cmocka_unit_test(test_empty_and_odd_pages),
+		cmocka_unit_test(test_stuffed_pages),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
