@@ -558,6 +558,22 @@ static void test_edges(void **state)
 	(void)state;
 	assert_int_equal(sw_baseline_learn(docs, 0, &b, &eb), SW_EINVAL);
 	assert_null(b);
+	{
+		/* From texts: the same baseline as from docs. */
+		char *h1 = render(&v1), *h3 = render(&v3);
+		const char *texts[] = {h1, h3};
+		size_t lens[] = {strlen(h1), strlen(h3)};
+		struct sw_baseline_info bi;
+
+		assert_int_equal(sw_baseline_learn_texts(texts, lens, 2, NULL, &b, &eb), SW_OK);
+		sw_baseline_info(b, &bi);
+		assert_int_equal(bi.versions, 2);
+		check_portal(&v4, b, NULL, 0);
+		sw_baseline_free(b);
+		assert_int_equal(sw_baseline_learn_texts(texts, lens, 0, NULL, &b, &eb), SW_EINVAL);
+		free(h1);
+		free(h3);
+	}
 	assert_int_equal(sw_baseline_learn(docs, 1, &b, &eb), SW_OK);
 	analyze("", b, &f);
 	assert_int_equal(n_deface(&f), 0);
