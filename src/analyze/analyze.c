@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/baseline.h"
+
 
 /* In the order they run; cheap and independent ones first. */
 static const struct sw_analyzer *const analyzers[] = {
@@ -264,17 +266,53 @@ uint32_t sw_an_vis_off(const struct sw_an_ctx *ctx, size_t vis_off)
 
 /* ---- evidence ---- */
 
+static size_t raw_offset_conv(const struct sw_an_page *pg, size_t off);
+
+/*
+ * Offset in the raw body of offset off in a UTF-8 page's text.  The text is
+ * the raw bytes except that each invalid byte and each NUL became U+FFFD
+ * (three bytes), so both are walked together.
+ */
+static size_t raw_offset_utf8(const struct sw_an_page *pg, size_t off)
+{
+	const unsigned char *r = (const unsigned char *)pg->raw, *t = (const unsigned char *)pg->text;
+	size_t i = 0, j = 0;
+
+	if (pg->raw_len == pg->text_len && (pg->raw == pg->text || !memcmp(pg->raw, pg->text, off)))
+		return off;
+	while (j < off && i < pg->raw_len && j < pg->text_len) {
+		if (r[i] == t[j]) {
+			i++, j++;
+		} else if (j + 2 < pg->text_len && t[j] == 0xEF && t[j + 1] == 0xBF && t[j + 2] == 0xBD) {
+			i++, j += 3; /* one bad byte became U+FFFD */
+		} else {
+			i++, j++;
+		}
+	}
+	return i;
+}
+
 /* Offset in the raw body of text offset off: the length of text[0..off)
- * converted back to the page's charset.  Exact for lossless conversions. */
+ * converted back to the page's charset.  Exact for lossless conversions;
+ * never past the raw body. */
 static size_t raw_offset(const struct sw_an_page *pg, size_t off)
+{
+	size_t r = raw_offset_conv(pg, off);
+
+	return r > pg->raw_len ? pg->raw_len : r;
+}
+
+static size_t raw_offset_conv(const struct sw_an_page *pg, size_t off)
 {
 	iconv_t cd;
 	char buf[4096];
 	char *in;
 	size_t left, total = 0;
 
-	if (!pg->charset || off == 0)
-		return off;
+	if (off == 0)
+		return 0;
+	if (!pg->charset)
+		return raw_offset_utf8(pg, off);
 	if ((cd = iconv_open(pg->charset, "UTF-8")) == (iconv_t)-1)
 		return off;
 	in = (char *)pg->text;
@@ -440,6 +478,10 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 {
 	static const struct sw_an_site unknown = {.gov = -1};
 	struct sw_doc *doc = NULL, *spider = NULL, *search = NULL;
+	struct sw_doc *bdocs[SW_BASELINE_MAX_VERSIONS] = {0};
+	struct sw_baseline *learned = NULL;
+	size_t nb = in->n_base_pages < SW_BASELINE_MAX_VERSIONS ? in->n_base_pages
+								 : SW_BASELINE_MAX_VERSIONS;
 	struct priv p = {0};
 	struct sw_an_ctx ctx = {0};
 	char host[256];
@@ -450,6 +492,14 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	    (rc = parse_opt(in->from_search, &in->limits, &search, eb)) ||
 	    (rc = build_vis(doc, &p)))
 		goto out;
+	if (!in->base && nb) {
+		for (size_t i = 0; i < nb; i++)
+			if ((rc = sw_doc_parse(in->base_pages[i].text, in->base_pages[i].text_len,
+					       &in->limits, &bdocs[i], eb)))
+				goto out;
+		if ((rc = sw_baseline_learn((const struct sw_doc *const *)bdocs, nb, &learned, eb)))
+			goto out;
+	}
 	ctx.page = in->page;
 	ctx.as_spider = in->as_spider;
 	ctx.from_search = in->from_search;
@@ -457,7 +507,7 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	ctx.spider_doc = spider;
 	ctx.search_doc = search;
 	ctx.site = in->site ? in->site : &unknown;
-	ctx.base = in->base;
+	ctx.base = in->base ? in->base : learned;
 	sw_an_url_host(in->page->url, host, sizeof host);
 	if (!host[0] && ctx.site->host)
 		snprintf(host, sizeof host, "%s", ctx.site->host);
@@ -487,6 +537,9 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	if (rc)
 		sw_errf(eb, rc, "analysis failed: %s", sw_strerror(rc));
 out:
+	sw_baseline_free(learned);
+	for (size_t i = 0; i < nb; i++)
+		sw_doc_free(bdocs[i]);
 	free(p.vis);
 	free(p.segs);
 	sw_doc_free(doc);

@@ -148,6 +148,11 @@ struct sw_an_input {
 	const struct sw_an_page *from_search; /* may be NULL */
 	const struct sw_an_site *site;        /* may be NULL */
 	const struct sw_baseline *base;       /* may be NULL */
+	/* Earlier versions of the page, oldest first, to learn a baseline from
+	 * (inside the sandbox) when base is NULL; at most
+	 * SW_BASELINE_MAX_VERSIONS are used. */
+	const struct sw_an_page *base_pages;
+	size_t n_base_pages;
 	const struct sw_policy *policy;       /* its "checks" say which families report; NULL: all */
 	struct sw_doc_limits limits;
 };

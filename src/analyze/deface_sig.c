@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/hs_cache.h"
 #include "analyze/deface_int.h"
 #include "analyze/rules.h"
 
@@ -148,8 +149,8 @@ static enum sw_err compile(struct sw__dsig *s, struct sw_errbuf *eb)
 		ids[i] = (unsigned)i;
 	}
 	rc = SW_OK;
-	if (hs_compile_multi((const char *const *)ex, flags, ids, (unsigned)s->n, HS_MODE_BLOCK, NULL,
-			     &s->db, &cerr) != HS_SUCCESS) {
+	if (sw_hs_compile_multi((const char *const *)ex, flags, ids, (unsigned)s->n, &s->db, &cerr) !=
+	    HS_SUCCESS) {
 		const struct phrase *p = cerr->expression >= 0 ? &s->v[cerr->expression] : NULL;
 
 		rc = sw_errf(eb, SW_EINVAL, "%s:%u: %s", p ? p->file : "deface/",
