@@ -282,6 +282,27 @@ out:
 	return rc;
 }
 
+enum sw_err sw_baseline_learn_texts(const char *const *texts, const size_t *lens, size_t n,
+				    const struct sw_doc_limits *lim, struct sw_baseline **out,
+				    struct sw_errbuf *eb)
+{
+	struct sw_doc *docs[SW_BASELINE_MAX_VERSIONS] = {0};
+	enum sw_err rc = SW_OK;
+	size_t i;
+
+	*out = NULL;
+	if (!texts || !lens || n == 0 || n > SW_BASELINE_MAX_VERSIONS)
+		return sw_errf(eb, SW_EINVAL, "a baseline needs 1 to %d page versions, not %zu",
+			       SW_BASELINE_MAX_VERSIONS, n);
+	for (i = 0; i < n && !rc; i++)
+		rc = sw_doc_parse(texts[i] ? texts[i] : "", texts[i] ? lens[i] : 0, lim, &docs[i], eb);
+	if (!rc)
+		rc = sw_baseline_learn((const struct sw_doc *const *)docs, n, out, eb);
+	for (i = 0; i < n; i++)
+		sw_doc_free(docs[i]);
+	return rc;
+}
+
 void sw_baseline_free(struct sw_baseline *b)
 {
 	if (!b)

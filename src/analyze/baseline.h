@@ -48,6 +48,15 @@ struct sw_baseline;
 enum sw_err sw_baseline_learn(const struct sw_doc *const *docs, size_t n,
 			      struct sw_baseline **out, struct sw_errbuf *eb);
 
+/*
+ * The same from page texts (UTF-8, as sw_an_page.text): parses each with
+ * limits lim (NULL: defaults) and learns.  For callers that hold files or
+ * stored bodies rather than docs (`check --offline --baseline`).
+ */
+enum sw_err sw_baseline_learn_texts(const char *const *texts, const size_t *lens, size_t n,
+				    const struct sw_doc_limits *lim, struct sw_baseline **out,
+				    struct sw_errbuf *eb);
+
 /* Frees b.  b may be NULL. */
 void sw_baseline_free(struct sw_baseline *b);
 

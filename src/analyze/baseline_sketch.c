@@ -9,7 +9,8 @@
  * earlier, so there is no recursion and the cost is linear in the page.
  *
  * Facts that shaped it: portal pages churn in news lists (repeated <li>
- * with a link and a date), date lines, visitor counters and carousels;
+ * with a link and a date), date lines, weather widgets, visitor counters
+ * and carousels;
  * class names toggle with state ("active", "on", "cur"); ids carry serial
  * numbers.  Digit runs are folded and state classes dropped so that none of
  * this looks like a change, and date-bearing blocks and repeated link lists
@@ -122,6 +123,9 @@ static void norm_feed(struct norm *st, const char *s, size_t n)
 		}
 		st->digit = 0;
 		date_sep(st, p, cl);
+		/* A temperature (℃) is a weather widget: as dynamic as a date. */
+		if (cl == 3 && !memcmp(p, "\xe2\x84\x83", 3))
+			st->found = 1;
 		for (size_t k = 0; k < cl; k++)
 			emit(st, (unsigned char)(p[k] >= 'A' && p[k] <= 'Z' ? p[k] + 32 : p[k]));
 		p += cl;

@@ -32,6 +32,7 @@ struct portal {
 	const char *intro;    /* the stable introduction paragraph */
 	const char *inject;   /* markup put after the header */
 	const char *active;   /* class of the first nav item */
+	const char *weather;  /* the weather widget */
 };
 
 static const char intro_text[] =
@@ -74,14 +75,14 @@ static const char notices3[] =
 	"<li><a href=\"/tz/4.html\">关于征求《某某市养老服务条例（草案）》意见的公告</a></li>";
 
 static const struct portal v1 = {"某某市人民政府门户网站", "2024年5月6日 星期一", news1, notices1,
-	"1", "1023456", "/images/logo.png", intro_text, "", "on"};
+	"1", "1023456", "/images/logo.png", intro_text, "", "on", "晴 14℃~23℃"};
 static const struct portal v2 = {"某某市人民政府门户网站", "2024年5月7日 星期二", news2, notices2,
-	"2", "1024011", "/images/logo.png", intro_text, "", "cur"};
+	"2", "1024011", "/images/logo.png", intro_text, "", "cur", "多云 15℃~24℃"};
 static const struct portal v3 = {"某某市人民政府门户网站", "2024年5月8日 星期三", news3, notices3,
-	"3", "1025187", "/images/logo.png", intro_text, "", "on"};
+	"3", "1025187", "/images/logo.png", intro_text, "", "on", "晴 14℃~23℃"};
 /* The honest next fetch: everything dynamic moved on. */
 static const struct portal v4 = {"某某市人民政府门户网站", "2024年5月9日 星期四", news4, notices3,
-	"4", "1026500", "/images/logo.png", intro_text, "", "active"};
+	"4", "1026500", "/images/logo.png", intro_text, "", "active", "小雨 9℃~16℃"};
 
 /* Renders a portal page; the caller frees it. */
 static char *render(const struct portal *p)
@@ -93,7 +94,8 @@ static char *render(const struct portal *p)
 		"<div class=\"top\"><div class=\"wrap\"><span class=\"date\">今天是：%s</span>"
 		"<a href=\"/en/\">English</a> <a href=\"/wza/\">无障碍浏览</a> <a href=\"/m/\">手机版</a></div></div>"
 		"<div class=\"header\"><div class=\"logo\"><a href=\"/\"><img src=\"%s\" alt=\"某某市人民政府\"></a></div>"
-		"<div class=\"search\"><form action=\"/search\"><input name=\"q\"><button>搜索</button></form></div></div>"
+		"<div class=\"search\"><form action=\"/search\"><input name=\"q\"><button>搜索</button></form></div>"
+		"<div class=\"weather\">某某市 %s</div></div>"
 		"%s"
 		"<div class=\"nav\"><ul><li class=\"%s\"><a href=\"/\">首页</a></li><li><a href=\"/zwgk/\">政务公开</a></li>"
 		"<li><a href=\"/zwfw/\">政务服务</a></li><li><a href=\"/hdjl/\">互动交流</a></li>"
@@ -115,7 +117,7 @@ static char *render(const struct portal *p)
 	char *out = malloc(32768);
 
 	assert_non_null(out);
-	snprintf(out, 32768, fmt, p->title, p->date, p->logo, p->inject, p->active, p->slide,
+	snprintf(out, 32768, fmt, p->title, p->date, p->logo, p->weather, p->inject, p->active, p->slide,
 		 p->slide, p->slide, p->intro, p->news, p->notices, p->counter);
 	return out;
 }
@@ -556,6 +558,22 @@ static void test_edges(void **state)
 	(void)state;
 	assert_int_equal(sw_baseline_learn(docs, 0, &b, &eb), SW_EINVAL);
 	assert_null(b);
+	{
+		/* From texts: the same baseline as from docs. */
+		char *h1 = render(&v1), *h3 = render(&v3);
+		const char *texts[] = {h1, h3};
+		size_t lens[] = {strlen(h1), strlen(h3)};
+		struct sw_baseline_info bi;
+
+		assert_int_equal(sw_baseline_learn_texts(texts, lens, 2, NULL, &b, &eb), SW_OK);
+		sw_baseline_info(b, &bi);
+		assert_int_equal(bi.versions, 2);
+		check_portal(&v4, b, NULL, 0);
+		sw_baseline_free(b);
+		assert_int_equal(sw_baseline_learn_texts(texts, lens, 0, NULL, &b, &eb), SW_EINVAL);
+		free(h1);
+		free(h3);
+	}
 	assert_int_equal(sw_baseline_learn(docs, 1, &b, &eb), SW_OK);
 	analyze("", b, &f);
 	assert_int_equal(n_deface(&f), 0);
