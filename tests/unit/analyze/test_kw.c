@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +291,43 @@ static void test_spam_lists_spare_honest_menus(void **st)
 	sw_kw_free(kw);
 }
 
+/* One thread's share of test_pool_threads: many scans on the shared pool. */
+struct worker {
+	const struct sw_kw *kw;
+	size_t got;
+};
+
+static void *scan_loop(void *arg)
+{
+	struct worker *w = arg;
+	const char *t = "新开传奇私服 代开发票 澳门葡京 六合彩";
+	int i;
+
+	for (i = 0; i < 2000; i++)
+		w->got += sw_kw_count(w->kw, NULL, t, strlen(t), 0, NULL);
+	return NULL;
+}
+
+/* Scans from several threads share one engine and its scratch pool. */
+static void test_pool_threads(void **st)
+{
+	struct sw_kw *kw = one("x", "私服\n发票\n葡京\n六合彩\n");
+	struct worker w[4];
+	pthread_t th[4];
+	int i;
+
+	(void)st;
+	for (i = 0; i < 4; i++) {
+		w[i] = (struct worker){kw, 0};
+		assert_int_equal(pthread_create(&th[i], NULL, scan_loop, &w[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(w[i].got, 2000 * 4);
+	}
+	sw_kw_free(kw);
+}
+
 /* Naive reference: occurrences of each literal (CJK only, no case). */
 static size_t naive_count(const char *t, const char *const *words, size_t nw)
 {
@@ -403,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_embedded_lists_load),
 		cmocka_unit_test(test_spam_lists_spare_honest_menus),
 		cmocka_unit_test(test_against_naive_reference),
+		cmocka_unit_test(test_pool_threads),
 		cmocka_unit_test(test_speed),
 	};
 
