@@ -100,8 +100,8 @@ static void sens_free(void *state)
 }
 
 /*
- * Compiles the lists under rules/sensitive/.  A list named after no known category
- * fails the load: its words would otherwise be silently ignored.
+ * Compiles the lists under rules/sensitive/.  A list named after no known
+ * category fails the load: its words would otherwise be silently ignored.
  */
 static enum sw_err sens_load(const char *rules_dir, void **state, struct sw_errbuf *eb)
 {
