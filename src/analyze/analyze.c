@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/baseline.h"
+
 
 /* In the order they run; cheap and independent ones first. */
 static const struct sw_analyzer *const analyzers[] = {
@@ -348,6 +350,12 @@ enum sw_err sw_an_emit(struct sw_an_ctx *ctx, const struct sw_an_hit *h, const c
 	 * so analyzers keep their doubts below this line to themselves. */
 	if (h->confidence < SW_AN_MIN_CONFIDENCE)
 		return SW_OK;
+	/* Families the site's policy switched off (the policy names
+	 * defacement "deface"); analysis limits always count. */
+	if (ctx->policy && strcmp(k->family, "analysis") != 0 &&
+	    !sw_policy_has(ctx->policy, "checks",
+			   strcmp(k->family, "defacement") == 0 ? "deface" : k->family))
+		return SW_OK;
 	if (h->target) {
 		sw_an_url_host(h->target, host, sizeof host);
 		target_host = host[0] ? host : NULL;
@@ -434,6 +442,10 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 {
 	static const struct sw_an_site unknown = {.gov = -1};
 	struct sw_doc *doc = NULL, *spider = NULL, *search = NULL;
+	struct sw_doc *bdocs[SW_BASELINE_MAX_VERSIONS] = {0};
+	struct sw_baseline *learned = NULL;
+	size_t nb = in->n_base_pages < SW_BASELINE_MAX_VERSIONS ? in->n_base_pages
+								 : SW_BASELINE_MAX_VERSIONS;
 	struct priv p = {0};
 	struct sw_an_ctx ctx = {0};
 	char host[256];
@@ -444,6 +456,14 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	    (rc = parse_opt(in->from_search, &in->limits, &search, eb)) ||
 	    (rc = build_vis(doc, &p)))
 		goto out;
+	if (!in->base && nb) {
+		for (size_t i = 0; i < nb; i++)
+			if ((rc = sw_doc_parse(in->base_pages[i].text, in->base_pages[i].text_len,
+					       &in->limits, &bdocs[i], eb)))
+				goto out;
+		if ((rc = sw_baseline_learn((const struct sw_doc *const *)bdocs, nb, &learned, eb)))
+			goto out;
+	}
 	ctx.page = in->page;
 	ctx.as_spider = in->as_spider;
 	ctx.from_search = in->from_search;
@@ -451,7 +471,7 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	ctx.spider_doc = spider;
 	ctx.search_doc = search;
 	ctx.site = in->site ? in->site : &unknown;
-	ctx.base = in->base;
+	ctx.base = in->base ? in->base : learned;
 	sw_an_url_host(in->page->url, host, sizeof host);
 	if (!host[0] && ctx.site->host)
 		snprintf(host, sizeof host, "%s", ctx.site->host);
@@ -459,6 +479,7 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	ctx.vis = p.vis;
 	ctx.vis_len = strlen(p.vis);
 	ctx.out = out;
+	ctx.policy = in->policy;
 	ctx.priv = &p;
 	p.page = in->page;
 	if (doc->limits) {
@@ -480,6 +501,9 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	if (rc)
 		sw_errf(eb, rc, "analysis failed: %s", sw_strerror(rc));
 out:
+	sw_baseline_free(learned);
+	for (size_t i = 0; i < nb; i++)
+		sw_doc_free(bdocs[i]);
 	free(p.vis);
 	free(p.segs);
 	sw_doc_free(doc);

@@ -23,6 +23,7 @@
 #include "analyze/doc.h"
 #include "core/err.h"
 #include "model/finding.h"
+#include "model/policy.h"
 
 /* One fetched page.  All borrowed. */
 struct sw_an_page {
@@ -71,6 +72,7 @@ struct sw_an_ctx {
 	const char *vis;
 	size_t vis_len;
 	/* private to analyze.c */
+	const struct sw_policy *policy;
 	struct sw_findings *out;
 	void *priv;
 };
@@ -146,6 +148,12 @@ struct sw_an_input {
 	const struct sw_an_page *from_search; /* may be NULL */
 	const struct sw_an_site *site;        /* may be NULL */
 	const struct sw_baseline *base;       /* may be NULL */
+	/* Earlier versions of the page, oldest first, to learn a baseline from
+	 * (inside the sandbox) when base is NULL; at most
+	 * SW_BASELINE_MAX_VERSIONS are used. */
+	const struct sw_an_page *base_pages;
+	size_t n_base_pages;
+	const struct sw_policy *policy;       /* its "checks" say which families report; NULL: all */
 	struct sw_doc_limits limits;
 };
 

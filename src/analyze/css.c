@@ -45,7 +45,7 @@ struct index {
 	struct sw_strmap map; /* key -> head in next[] (+1) */
 	uint32_t *next;       /* per entry: next entry of the same key (+1), 0 ends */
 	uint32_t *rule;       /* per entry: rule index */
-	size_t n;
+	size_t n, cap;
 };
 
 static enum sw_err index_add(struct index *ix, const char *key, uint32_t rule)
@@ -54,12 +54,17 @@ static enum sw_err index_add(struct index *ix, const char *key, uint32_t rule)
 	uint32_t *nx, *ru;
 
 	sw_strmap_get(&ix->map, key, &head);
-	if (!(nx = realloc(ix->next, (ix->n + 1) * sizeof *nx)))
-		return SW_ENOMEM;
-	ix->next = nx;
-	if (!(ru = realloc(ix->rule, (ix->n + 1) * sizeof *ru)))
-		return SW_ENOMEM;
-	ix->rule = ru;
+	if (ix->n == ix->cap) {
+		size_t cap = ix->cap ? 2 * ix->cap : 64;
+
+		if (!(nx = realloc(ix->next, cap * sizeof *nx)))
+			return SW_ENOMEM;
+		ix->next = nx;
+		if (!(ru = realloc(ix->rule, cap * sizeof *ru)))
+			return SW_ENOMEM;
+		ix->rule = ru;
+		ix->cap = cap;
+	}
 	ix->next[ix->n] = (uint32_t)head;
 	ix->rule[ix->n] = rule;
 	ix->n++;

@@ -80,6 +80,7 @@ void sw_cli_heap_for_fetching(void);
 json_t *sw_cli_finding_json(const char *key, const char *severity, const char *title,
 			    const char *evidence);
 
+int sw_cmd_baseline(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_check(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_check_offline(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_entity(struct sw_cli *cli, int argc, char **argv);

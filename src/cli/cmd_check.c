@@ -4,8 +4,10 @@
  * also the pre-launch gate (上线前安全检测): the exit status is 1 when any
  * finding is high or critical.
  *
- * The checks use the built-in policy (no database is opened); page content
- * analysis comes with the analyzers.
+ * The checks use the built-in policy (no database is opened).  Each home
+ * page is fetched three ways (as ourselves, as Baiduspider, as a visitor
+ * from a Baidu results page) and analysed by every page analyzer in a
+ * sandboxed worker, the two other views serving the cloaking checks.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyze/fetched.h"
 #include "cli/cli.h"
 #include "model/validate.h"
 #include "probe/checks.h"
@@ -36,11 +39,16 @@ static int check_help(FILE *f)
 {
 	fprintf(f,
 		"usage: sitewarden check [--json] [--concurrency N] [--resolve HOST:PORT:ADDR]...\n"
-		"                        [--ca-file PEM] [--from FILE] [URL ...]\n"
+		"                        [--ca-file PEM] [--no-content] [--rules DIR]\n"
+		"                        [--from FILE] [URL ...]\n"
 		"       sitewarden check --offline PAGE... (see sitewarden check --offline --help)\n"
-		"\nFetches each home page once and reports availability, TLS, DNS and redirect\n"
-		"findings under the built-in policy (see `sitewarden policy show`).  Exit status\n"
-		"1 when any finding is high or critical: the pre-launch gate.\n"
+		"\nFetches each home page and reports availability, TLS, DNS and redirect findings\n"
+		"under the built-in policy (see `sitewarden policy show`), and what the page\n"
+		"analyzers find in it (dark links, trojans, sensitive content, compliance marks,\n"
+		"exposure; cloaking from two more fetches as a search spider and as a search\n"
+		"visitor).  Exit status 1 when any finding is high or critical: the pre-launch gate.\n"
+		"  --no-content       engine checks only: one fetch, no page analysis\n"
+		"  --rules DIR        analyzer rule files that replace the built-in ones\n"
 		"  --from FILE        URLs one per line ('-' for standard input; # comments)\n"
 		"  --concurrency N    fetches in flight at once (default 256)\n"
 		"  --resolve H:P:A    connect to address A for host H and port P (as curl)\n"
@@ -104,10 +112,19 @@ static int urls_read(struct urls *u, const char *path)
 	return status;
 }
 
+/* The three views of one URL until all have arrived. */
+struct target {
+	struct sw_fetch_result *r[3]; /* by enum sw_fetch_as */
+	int pending;
+};
+
 /* Everything the result callback needs. */
 struct run {
 	struct sw_policy pol;
-	int json, progress;
+	int json, progress, content;
+	const char *rules_dir;
+	struct sw_an_rules *rules;
+	struct sw_an_worker_limits lim;
 	size_t total, done, by_sev[SW_SEV_CRITICAL + 1], nfindings;
 	int worst;
 	json_t *out;
@@ -149,16 +166,32 @@ static void result_print(const struct sw_fetch_result *r, const struct sw_findin
 		       fs->v[i].title);
 }
 
-/* Called by the fetcher for every URL. */
-static void on_result(struct sw_fetch_result *r, void *arg)
+/* Called by the fetcher for every fetch; a URL is done when its views are. */
+static void on_result(struct sw_fetch_result *res, void *arg)
 {
 	struct run *run = arg;
+	struct target *t = res->user;
 	struct sw_check_ctx ctx = {.now = time(NULL)};
 	struct sw_findings fs;
+	struct sw_fetch_result *r;
 
+	t->r[res->as] = res;
+	if (--t->pending > 0)
+		return;
+	r = t->r[SW_FETCH_AS_SELF];
 	sw_findings_init(&fs);
 	if (sw_probe_checks(r, &run->pol, &ctx, &fs) != SW_OK)
 		sw_fetcher_stop(run->f);
+	if (run->content && sw_fetched_analysable(r)) {
+		struct sw_errbuf eb;
+
+		sw_errbuf_clear(&eb);
+		if (sw_fetched_analyze(run->rules, r, t->r[SW_FETCH_AS_SPIDER], t->r[SW_FETCH_AS_SEARCH],
+				       NULL, NULL, &run->pol, &run->lim, &fs, &eb) != SW_OK) {
+			fprintf(stderr, "sitewarden: %s: %s\n", r->url, eb.msg);
+			sw_fetcher_stop(run->f);
+		}
+	}
 	for (size_t i = 0; i < fs.n; i++) {
 		run->by_sev[fs.v[i].sev]++;
 		if ((int)fs.v[i].sev > run->worst)
@@ -173,7 +206,8 @@ static void on_result(struct sw_fetch_result *r, void *arg)
 	if (run->progress)
 		fprintf(stderr, "\r%zu/%zu checked", run->done, run->total);
 	sw_findings_cleanup(&fs);
-	sw_fetch_result_free(r);
+	for (int i = 0; i < 3; i++)
+		sw_fetch_result_free(t->r[i]);
 }
 
 /* Prints the closing summary line. */
@@ -195,6 +229,7 @@ static int parse(int argc, char **argv, struct sw_fetch_opts *opts, const char *
 		{"json", no_argument, NULL, 'j'},	 {"from", required_argument, NULL, 'f'},
 		{"concurrency", required_argument, NULL, 'c'},
 		{"resolve", required_argument, NULL, 'r'}, {"ca-file", required_argument, NULL, 'a'},
+		{"no-content", no_argument, NULL, 'n'},	 {"rules", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	size_t nres = 0;
@@ -225,6 +260,12 @@ static int parse(int argc, char **argv, struct sw_fetch_opts *opts, const char *
 		case 'a':
 			opts->ca_file = optarg;
 			break;
+		case 'n':
+			run->content = 0;
+			break;
+		case 'R':
+			run->rules_dir = optarg;
+			break;
 		case 'h':
 			return check_help(stdout);
 		default:
@@ -245,7 +286,8 @@ int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
 {
 	const char *resolve[RESOLVE_MAX + 1];
 	struct sw_fetch_opts opts;
-	struct run run = {.worst = -1};
+	struct run run = {.worst = -1, .content = 1};
+	struct target *targets = NULL;
 	struct urls u = {0};
 	struct sw_errbuf eb;
 	struct timespec t0, t1;
@@ -262,13 +304,30 @@ int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
 	if ((status = parse(argc, argv, &opts, resolve, &u, &run)) >= 0)
 		goto out;
 	sw_errbuf_clear(&eb);
+	sw_an_worker_limits_init(&run.lim);
+	if (!run.rules_dir)
+		run.rules_dir = getenv("SITEWARDEN_RULES");
+	if (run.content && (rc = sw_an_rules_load(run.rules_dir, &run.rules, &eb))) {
+		status = sw_cli_fail_eb(rc, &eb);
+		goto out;
+	}
 	sw_cli_heap_for_fetching();
+	if (!(targets = calloc(u.n, sizeof *targets))) {
+		status = sw_cli_fail("out of memory");
+		goto out;
+	}
 	if ((rc = sw_fetcher_new(&opts, &run.f, &eb))) {
 		status = sw_cli_fail_eb(rc, &eb);
 		goto out;
 	}
-	for (size_t i = 0; i < u.n && !rc; i++)
-		rc = sw_fetcher_add(run.f, u.v[i], NULL);
+	for (size_t i = 0; i < u.n && !rc; i++) {
+		targets[i].pending = run.content ? 3 : 1;
+		rc = sw_fetcher_add_as(run.f, u.v[i], &targets[i], SW_FETCH_AS_SELF);
+		if (!rc && run.content)
+			rc = sw_fetcher_add_as(run.f, u.v[i], &targets[i], SW_FETCH_AS_SPIDER);
+		if (!rc && run.content)
+			rc = sw_fetcher_add_as(run.f, u.v[i], &targets[i], SW_FETCH_AS_SEARCH);
+	}
 	run.total = u.n;
 	run.progress = isatty(STDERR_FILENO) && u.n > 20;
 	run.out = run.json ? json_array() : NULL;
@@ -292,6 +351,8 @@ int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
 		status = run.worst >= SW_SEV_HIGH ? SW_EXIT_FAIL : SW_EXIT_OK;
 	sw_fetcher_free(run.f);
 out:
+	sw_an_rules_free(run.rules);
+	free(targets);
 	for (size_t i = 0; i < u.n; i++)
 		free(u.v[i]);
 	free(u.v);

@@ -260,7 +260,9 @@ static void print_text(const char *file, const struct sw_findings *fs)
 static int one(const struct opts *o, const struct sw_an_rules *rules, const char *file,
 	       json_t *out, int *worst)
 {
-	struct page p, spider = {0}, search = {0};
+	struct page p, spider = {0}, search = {0}, base[BASELINES_MAX];
+	struct sw_an_page base_pg[BASELINES_MAX];
+	size_t nbase = 0;
 	struct file headers = {0};
 	struct sw_an_input in;
 	struct sw_an_worker_limits lim;
@@ -278,6 +280,13 @@ static int one(const struct opts *o, const struct sw_an_rules *rules, const char
 		goto out;
 	if (o->search && (status = page_load(o->search, o->url, o->charset, &search)) != SW_EXIT_OK)
 		goto out;
+	memset(base, 0, sizeof base);
+	for (; nbase < o->nbase; nbase++) {
+		if ((status = page_load(o->baseline[nbase], o->url, o->charset, &base[nbase])) !=
+		    SW_EXIT_OK)
+			goto out;
+		base_pg[nbase] = base[nbase].pg;
+	}
 	if (o->headers) {
 		if ((status = read_file(o->headers, &headers)) != SW_EXIT_OK)
 			goto out;
@@ -288,6 +297,8 @@ static int one(const struct opts *o, const struct sw_an_rules *rules, const char
 	in.as_spider = o->spider ? &spider.pg : NULL;
 	in.from_search = o->search ? &search.pg : NULL;
 	in.site = &o->site;
+	in.base_pages = nbase ? base_pg : NULL;
+	in.n_base_pages = nbase;
 	sw_errbuf_clear(&eb);
 	if (sw_an_worker_analyze(rules, &in, &lim, &fs, &eb) != SW_OK) {
 		status = sw_cli_fail("%s: %s", file, eb.msg);
@@ -316,6 +327,8 @@ out:
 	page_free(&p);
 	page_free(&spider);
 	page_free(&search);
+	for (size_t i = 0; i < nbase; i++)
+		page_free(&base[i]);
 	return status;
 }
 

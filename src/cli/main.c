@@ -14,6 +14,7 @@
 
 static const struct sw_cmd cmds[] = {
 	/* Sorted by name: looked up with bsearch. */
+	{"baseline", sw_cmd_baseline, "defacement baselines: accept an authorised change, show, history"},
 	{"check", sw_cmd_check, "check sites from outside now (availability, TLS, DNS, redirects)"},
 	{"dept", sw_cmd_entity, "supervising departments (主管/监管部门)"},
 	{"export", sw_cmd_export, "export the site register as CSV (UTF-8 with BOM) or XLSX"},

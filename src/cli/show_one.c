@@ -117,8 +117,7 @@ static void fields_print(struct sw_store *st, const struct sw_rec *rec)
 /* Collects the findings of a check as a JSON array. */
 static int finding_row(void *arg, const struct sw_check_finding *f)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s}", "kind", f->kind, "severity",
-					     f->severity, "title", f->title));
+	json_array_append_new(arg, sw_cli_finding_json(f->kind, f->severity, f->title, NULL));
 	return 0;
 }
 
@@ -170,7 +169,7 @@ static void monitoring_print(const json_t *m)
 	       json_integer_value(json_object_get(m, "last_status")),
 	       json_integer_value(json_object_get(m, "last_ms")));
 	json_array_foreach(json_object_get(m, "findings"), i, f)
-		printf("  [%s] %s: %s\n", str_of(f, "severity"), str_of(f, "kind"), str_of(f, "title"));
+		printf("  [%s] %s: %s\n", str_of(f, "severity"), str_of(f, "check"), str_of(f, "title"));
 }
 
 /* Counts the sites passing f into *n (0 on error: this is decoration). */

@@ -395,6 +395,12 @@ void sw_fetcher_stop(struct sw_fetcher *f)
 /* Queues url for the next or current run (see fetch.h). */
 enum sw_err sw_fetcher_add(struct sw_fetcher *f, const char *url, void *user)
 {
+	return sw_fetcher_add_as(f, url, user, SW_FETCH_AS_SELF);
+}
+
+enum sw_err sw_fetcher_add_as(struct sw_fetcher *f, const char *url, void *user,
+			      enum sw_fetch_as as)
+{
 	struct sw__job *j = calloc(1, sizeof *j);
 	struct sw_fetch_hop *hop;
 	struct sw__host *p;
@@ -406,6 +412,7 @@ enum sw_err sw_fetcher_add(struct sw_fetcher *f, const char *url, void *user)
 		return SW_ENOMEM;
 	}
 	j->f = f;
+	j->r->as = as;
 	f->st.added++;
 	rc = sw__url_parse(url, &norm, &host, &j->bare);
 	if (rc == SW_EINVAL) {

@@ -137,12 +137,24 @@ enum sw_fetch_cs_src {
 };
 
 /*
+ * Who the request claims to be.  Sites hijacked for search-engine spam
+ * (cloaking) answer spiders and visitors from a search engine differently
+ * from everyone else, so a live check asks as all three.
+ */
+enum sw_fetch_as {
+	SW_FETCH_AS_SELF,    /* our own User-Agent, no Referer */
+	SW_FETCH_AS_SPIDER,  /* Baiduspider's User-Agent */
+	SW_FETCH_AS_SEARCH,  /* a browser arriving from a Baidu results page */
+};
+
+/*
  * What one fetch produced.  Strings are NUL-terminated and owned by the
  * result.  Fields after err describe what was received and stay meaningful
  * after an error (a truncated page keeps status, headers and the body kept).
  */
 struct sw_fetch_result {
 	void *user;               /* as given to sw_fetcher_add */
+	enum sw_fetch_as as;      /* who the request claimed to be */
 	char *url;                /* as given to sw_fetcher_add */
 	char *final_url;          /* last hop's URL (== url's normal form without redirects) */
 	long status;              /* last hop's HTTP status; 0 when none */
@@ -235,6 +247,10 @@ typedef void (*sw_fetch_done_fn)(struct sw_fetch_result *r, void *arg);
  * cannot start. */
 enum sw_err sw_fetcher_new(const struct sw_fetch_opts *o, struct sw_fetcher **out,
 			   struct sw_errbuf *eb);
+
+/* As sw_fetcher_add, asking as `as`; the result's `as` says which. */
+enum sw_err sw_fetcher_add_as(struct sw_fetcher *f, const char *url, void *user,
+			      enum sw_fetch_as as);
 
 /* Queues url (copied) with user for the next or current run.  A malformed or
  * non-http(s) URL is not refused here: its result says SW_FETCH_EURL.

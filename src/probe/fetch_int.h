@@ -21,6 +21,13 @@ struct sw__host;
 struct sw__job;
 struct sw_fetcher;
 
+/* User-Agents of the cloaking views (enum sw_fetch_as). */
+#define SW_FETCH_UA_SPIDER \
+	"Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)"
+#define SW_FETCH_UA_BROWSER \
+	"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) " \
+	"Chrome/120.0 Safari/537.36"
+
 /* One fetch from add to delivery.  The easy handle is made when the fetch
  * first gets a slot, so a queue of 100,000 URLs holds no libcurl state. */
 struct sw__job {

@@ -189,7 +189,12 @@ static int setup_once(struct sw__job *j, CURL *e)
 	c |= curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
 			      o->http1_only ? (long)CURL_HTTP_VERSION_1_1 : (long)CURL_HTTP_VERSION_2TLS);
 	c |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-	c |= curl_easy_setopt(e, CURLOPT_USERAGENT, o->user_agent);
+	/* The spider's and a search visitor's view, for cloaking checks. */
+	c |= curl_easy_setopt(e, CURLOPT_USERAGENT,
+			      j->r->as == SW_FETCH_AS_SPIDER ? SW_FETCH_UA_SPIDER
+			      : j->r->as == SW_FETCH_AS_SEARCH ? SW_FETCH_UA_BROWSER : o->user_agent);
+	if (j->r->as == SW_FETCH_AS_SEARCH)
+		c |= curl_easy_setopt(e, CURLOPT_REFERER, "https://www.baidu.com/s?wd=%E6%94%BF%E5%BA%9C");
 	c |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, sw__fetcher_reqheaders(j->f));
 	if (sw__fetcher_resolve(j->f) != NULL)
 		c |= curl_easy_setopt(e, CURLOPT_RESOLVE, sw__fetcher_resolve(j->f));

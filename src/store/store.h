@@ -344,4 +344,36 @@ enum sw_err sw_store_snapshot_put(struct sw_store *st, const void *body, size_t 
 enum sw_err sw_store_snapshot_get(struct sw_store *st, const char *key, unsigned char **body,
 				  size_t *len, struct sw_errbuf *eb);
 
+/* ---- defacement baselines (0004; the blob is analyze/baseline.h's) ---- */
+
+/* One stored baseline.  Borrowed strings: valid during the callback that
+ * gets the row (or, for sw_store_baseline_add, the call). */
+struct sw_baseline_row {
+	int64_t id, site_id, created_at;  /* created_at: unix seconds */
+	const char *source;               /* "learned" or "accepted" */
+	const char *actor;                /* who accepted it; may be NULL */
+	int64_t versions;                 /* page versions it was learned from */
+	const char *title;                /* the baseline's title, for lists */
+	const char *pages;                /* snapshot keys, space-separated; may be NULL */
+	const unsigned char *blob;        /* sw_baseline_to_blob; NULL in history walks */
+	size_t blob_len;
+};
+
+/* Appends a baseline for r->site_id (r->id is ignored); *id (may be NULL)
+ * gets the new row's id.  The newest row is the site's current baseline. */
+enum sw_err sw_store_baseline_add(struct sw_store *st, const struct sw_baseline_row *r,
+				  int64_t *id, struct sw_errbuf *eb);
+
+/* Calls cb once with the current (newest) baseline of site_id, blob
+ * included.  SW_ENOTFOUND when the site has none. */
+enum sw_err sw_store_baseline_current(struct sw_store *st, int64_t site_id,
+				      int (*cb)(void *arg, const struct sw_baseline_row *r),
+				      void *arg, struct sw_errbuf *eb);
+
+/* Walks the baselines of site_id newest first, at most limit (0: all),
+ * without blobs; stops when cb returns non-zero. */
+enum sw_err sw_store_baseline_history(struct sw_store *st, int64_t site_id, int64_t limit,
+				      int (*cb)(void *arg, const struct sw_baseline_row *r),
+				      void *arg, struct sw_errbuf *eb);
+
 #endif

@@ -234,7 +234,7 @@ static void test_defaults(void **state)
 	assert_int_equal(sw_policy_int(&p, "interval"), 300);
 	assert_int_equal(sw_policy_int(&p, "fail-threshold"), 3);
 	assert_true(sw_policy_has(&p, "checks", "availability"));
-	assert_true(sw_policy_has(&p, "checks", "exposure"));
+	assert_false(sw_policy_has(&p, "checks", "exposure")); /* opt-in */
 	assert_true(sw_policy_has(&p, "checks", "tls"));
 	assert_false(sw_policy_has(&p, "checks", "tl"));        /* whole items only */
 	assert_false(sw_policy_has(&p, "checks", "tls,dns"));
