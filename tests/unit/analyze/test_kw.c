@@ -291,6 +291,38 @@ static void test_spam_lists_spare_honest_menus(void **st)
 	sw_kw_free(kw);
 }
 
+/*
+ * Ill-formed UTF-8 and random bytes: the callers hand well-formed text, but
+ * a scan of anything must stay within the text and end.
+ */
+static void test_random_bytes(void **st)
+{
+	struct sw_kw *kw = NULL;
+	struct sw_errbuf eb;
+	unsigned seed = 7, r, i, k;
+	char *buf = malloc(4096);
+	struct sw_kw_hit first;
+	size_t n;
+
+	(void)st;
+	sw_errbuf_clear(&eb);
+	assert_int_equal(sw_kw_load(NULL, "sensitive/", &kw, &eb), SW_OK);
+	for (r = 0; r < 300; r++) {
+		for (i = 0; i < 4096; i++) {
+			seed = seed * 1103515245u + 12345u;
+			k = (seed >> 16) & 0xff;
+			/* Mostly lead/continuation bytes of CJK, so matches happen. */
+			buf[i] = (char)(r % 2 ? k : (k & 1 ? 0xE5 + (k & 3) : 0x80 + (k & 0x3f)));
+		}
+		n = sw_kw_count(kw, NULL, buf, 4096, 0, &first);
+		assert_true(n != (size_t)-1);
+		if (n)
+			assert_true(first.end <= 4096 && first.start <= first.end);
+	}
+	free(buf);
+	sw_kw_free(kw);
+}
+
 /* One thread's share of test_pool_threads: many scans on the shared pool. */
 struct worker {
 	const struct sw_kw *kw;
@@ -442,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_spam_lists_spare_honest_menus),
 		cmocka_unit_test(test_against_naive_reference),
 		cmocka_unit_test(test_pool_threads),
+		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_speed),
 	};
 
