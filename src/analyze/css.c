@@ -18,6 +18,7 @@
  */
 #include "analyze/doc_int.h"
 #include "analyze/css_parse.h"
+#include "analyze/jsstr.h"
 #include "core/strmap.h"
 
 #include <math.h>
@@ -398,6 +399,52 @@ static void find_script_ids(struct css *c, struct sw_doc *d)
 	}
 }
 
+/*
+ * What a script's document.write calls do to the markup after it.  A write
+ * that opens a hiding element without closing it hides what follows, up to
+ * a write that closes it (the split-write trick:
+ * <script>document.write('<div style="display:none">')</script> links
+ * <script>document.write('</div>')</script>).  Returns the hide bits of an
+ * opened element, 0 after a closing write, else cur.  The written markup is
+ * parsed as a document of its own; it holds no scripts of its own to read
+ * (depth guards the recursion).
+ */
+static uint32_t split_write(const struct sw_node *script_text, uint32_t cur)
+{
+	static _Thread_local int depth;
+	char buf[1024];
+	size_t pos = 0, at;
+	long n;
+
+	if (depth)
+		return cur;
+	while ((n = sw_js_next_write(script_text->text, script_text->text_len, &pos, &at, buf,
+				     sizeof buf)) >= 0) {
+		const char *lt = buf + strspn(buf, " \t\r\n");
+		struct sw_doc *w = NULL;
+		enum sw_err rc;
+
+		if (lt[0] == '<' && lt[1] == '/' && !strchr(lt + 2, '<')) {
+			cur = 0;
+			continue;
+		}
+		if (lt[0] != '<' || strstr(lt, "</"))
+			continue;
+		depth++;
+		rc = sw_doc_parse(buf, (size_t)n, NULL, &w, NULL);
+		depth--;
+		if (rc)
+			continue;
+		for (uint32_t k = 0; k < w->n; k++)
+			if (w->nodes[k].type == SW_NODE_ELEMENT && w->nodes[k].hide_self) {
+				cur = w->nodes[k].hide_self | SW_HIDE(SCRIPT);
+				break;
+			}
+		sw_doc_free(w);
+	}
+	return cur;
+}
+
 static int near_color(uint32_t a, uint32_t b)
 {
 	int dr = (int)((a >> 16) & 255) - (int)((b >> 16) & 255);
@@ -458,6 +505,7 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 	struct css c;
 	float *font = NULL;
 	uint8_t *vis = NULL;
+	uint32_t opened = 0; /* hide bits of a block a script left open */
 	enum sw_err rc;
 
 	memset(&c, 0, sizeof c);
@@ -471,6 +519,12 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 	for (uint32_t i = 0; i < d->n; i++) {
 		struct sw_node *n = &d->nodes[i];
 		const struct sw_node *p = n->parent != SW_NONE ? &d->nodes[n->parent] : NULL;
+
+		/* Markup between a script that opens a hidden block and the one
+		 * that closes it is hidden (see split_write). */
+		if (n->type == SW_NODE_TEXT && p && p->tag == SW_TAG_SCRIPT &&
+		    memmem(n->text, n->text_len, "document.write", 14))
+			opened = split_write(n, opened);
 		uint32_t inherited = p ? (p->hide & SUBTREE_BITS) : 0;
 		float f = p ? font[n->parent] : 16.0f;
 		int vh = p ? vis[n->parent] : 0;
@@ -562,6 +616,8 @@ enum sw_err sw_css_apply(struct sw_doc *d)
 			/* Text inherits everything from its element. */
 			own |= p->hide & (SW_HIDE(VISIBILITY) | SW_HIDE(FONT_ZERO) | SW_HIDE(COLOR));
 		}
+		if (opened && !(n->type == SW_NODE_TEXT && p && p->tag == SW_TAG_SCRIPT))
+			own |= opened;
 		n->hide_self = own;
 		n->hide_css = own_css;
 		n->hide = inherited | own;

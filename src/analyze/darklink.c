@@ -149,8 +149,7 @@ static size_t spam_count(struct run *r, const char *s)
 	return s && *s ? sw_kw_count(r->st->spam, r->scratch, s, strlen(s), 8, NULL) : 0;
 }
 
-/* Collects the hidden off-site links of doc d.  extra_hide is added to
- * every node (a block opened hidden by a script), written says the doc was
+/* Collects the hidden off-site links of doc d; written says the doc was
  * written by a script. */
 static enum sw_err collect(struct run *r, const struct sw_doc *d, int written)
 {

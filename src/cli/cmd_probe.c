@@ -24,7 +24,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "analyze/fetched.h"
+#include "analyze/baseline.h"
 #include "cli/cli.h"
+#include "cli/probe_analyze.h"
 #include "cli/probe_show.h"
 #include "probe/checks.h"
 #include "probe/sched.h"
@@ -66,13 +69,18 @@ static int probe_help(FILE *f)
 		"  --keep-days N      delete checks (and unreferenced snapshots) older than N\n"
 		"                     days, hourly (default 30; 0 keeps everything)\n"
 		"  --resolve H:P:A    connect to address A for host H and port P (as curl)\n"
-		"  --ca-file PEM      trust these CAs for the TLS verdict instead of the system's\n");
+		"  --ca-file PEM      trust these CAs for the TLS verdict instead of the system's\n"
+		"  --no-content       engine checks only: no page analysis (one fetch per site)\n"
+		"  --no-cloaking      analyse pages, but skip the two extra fetches as a search\n"
+		"                     spider and as a search visitor\n"
+		"  --rules DIR        analyzer rule files that replace the built-in ones\n");
 	return SW_EXIT_OK;
 }
 
 /* Options of one run. */
 struct popts {
-	int once;
+	int once, content, cloaking;
+	const char *rules_dir;
 	long batch, max_sleep, keep_days;
 	const char *now_site, *show_site;
 	const char *resolve[RESOLVE_MAX + 1];
@@ -84,12 +92,17 @@ struct item {
 	int64_t site_id, group_id, since;
 	int fails, up;
 	char *ips, *last_ips; /* may be NULL */
+	struct sw_fetch_result *r[3]; /* the views by enum sw_fetch_as; owned */
+	int pending;                  /* views still in flight */
 };
 
 /* State of the loop, shared with the fetcher's callback. */
 struct probe {
 	struct sw_store *st;
 	struct sw_fetcher *f;
+	const struct popts *o;
+	struct sw_an_rules *rules;     /* NULL: no page analysis */
+	struct sw_an_worker_limits lim;
 	size_t checked, down;
 	enum sw_err rc; /* the first store failure: stops the run */
 	struct sw_errbuf eb;
@@ -100,6 +113,8 @@ static void item_free(struct item *it)
 	if (it) {
 		free(it->ips);
 		free(it->last_ips);
+		for (int i = 0; i < 3; i++)
+			sw_fetch_result_free(it->r[i]);
 		free(it);
 	}
 }
@@ -181,6 +196,26 @@ static enum sw_err store_result(struct probe *p, const struct sw_fetch_result *r
 	return sw_store_commit(p->st, eb);
 }
 
+/* Runs the page analyzers on a site's views with its register facts and
+ * baseline, adding to fs.  A worker that dies is a finding, not a failure. */
+static enum sw_err analyze(struct probe *p, const struct item *it, const struct sw_policy *pol,
+			   struct sw_findings *fs)
+{
+	struct probe_facts facts;
+	struct sw_baseline *base = NULL;
+	enum sw_err rc;
+
+	if ((rc = probe_facts_load(p->st, it->site_id, &facts, &p->eb)) ||
+	    (rc = probe_baseline_load(p->st, it->site_id, &base, &p->eb)))
+		goto out;
+	rc = sw_fetched_analyze(p->rules, it->r[SW_FETCH_AS_SELF], it->r[SW_FETCH_AS_SPIDER],
+				it->r[SW_FETCH_AS_SEARCH], &facts.site, base, pol, &p->lim, fs, &p->eb);
+out:
+	sw_baseline_free(base);
+	probe_facts_free(&facts);
+	return rc;
+}
+
 /* Checks one result under the site's policy and stores it. */
 static enum sw_err handle(struct probe *p, const struct sw_fetch_result *r, struct item *it)
 {
@@ -199,6 +234,8 @@ static enum sw_err handle(struct probe *p, const struct sw_fetch_result *r, stru
 		ctx.known_ips = split_ips(it->last_ips, known, KNOWN_MAX);
 	sw_findings_init(&fs);
 	rc = sw_probe_checks(r, &pol, &ctx, &fs);
+	if (!rc && p->rules && sw_fetched_analysable(r))
+		rc = analyze(p, it, &pol, &fs);
 	v = sw_sched_judge(it->fails, it->up, sw_sched_failed(r->err, r->status),
 			   sw_policy_int(&pol, "fail_threshold"));
 	if (!v.report)
@@ -225,11 +262,15 @@ static void on_result(struct sw_fetch_result *r, void *arg)
 {
 	struct probe *p = arg;
 	struct item *it = r->user;
+	struct sw_fetch_result *self;
 
-	if (r->err != SW_FETCH_EABORTED && !p->rc && (p->rc = handle(p, r, it)))
+	it->r[r->as] = r;
+	if (--it->pending > 0)
+		return;
+	self = it->r[SW_FETCH_AS_SELF];
+	if (self->err != SW_FETCH_EABORTED && !p->rc && (p->rc = handle(p, self, it)))
 		sw_fetcher_stop(p->f);
 	item_free(it);
-	sw_fetch_result_free(r);
 }
 
 /* Site ids and groups collected by the unscheduled walk. */
@@ -293,13 +334,24 @@ static int queue_due(void *arg, const struct sw_due *d)
 	struct probe *p = arg;
 	struct item *it = calloc(1, sizeof *it);
 
+	int views = p->rules && p->o->cloaking ? 3 : 1;
+
+	if (it)
+		it->pending = views;
+	/* Once a view is queued the item belongs to the callbacks. */
 	if (!it || (d->ips && !(it->ips = strdup(d->ips))) ||
 	    (d->last_ips && !(it->last_ips = strdup(d->last_ips))) ||
-	    sw_fetcher_add(p->f, d->url, it)) {
+	    sw_fetcher_add_as(p->f, d->url, it, SW_FETCH_AS_SELF)) {
 		item_free(it);
 		p->rc = sw_errf(&p->eb, SW_ENOMEM, "out of memory queueing site %" PRId64, d->site_id);
 		return 1;
 	}
+	/* A view that cannot be queued (memory) is skipped: the callbacks run
+	 * only inside sw_fetcher_run, so the count can still be lowered. */
+	if (views == 3 && sw_fetcher_add_as(p->f, d->url, it, SW_FETCH_AS_SPIDER))
+		it->pending--;
+	if (views == 3 && sw_fetcher_add_as(p->f, d->url, it, SW_FETCH_AS_SEARCH))
+		it->pending--;
 	it->site_id = d->site_id;
 	it->group_id = d->group_id;
 	it->fails = d->fails;
@@ -372,16 +424,23 @@ static void retention(struct sw_store *st, long keep_days, int64_t now, int64_t 
 /* The loop: rounds until stopped, or until nothing is due with --once. */
 static int probe_loop(struct sw_store *st, struct popts *o)
 {
-	struct probe p = {.st = st};
+	struct probe p = {.st = st, .o = o};
 	int64_t t0 = time(NULL), pruned = 0;
 	struct sigaction sa = {.sa_handler = on_signal};
 	enum sw_err rc;
 	size_t n = 0;
 
 	sw_errbuf_clear(&p.eb);
-	sw_cli_heap_for_fetching();
-	if ((rc = sw_fetcher_new(&o->fetch, &p.f, &p.eb)))
+	sw_an_worker_limits_init(&p.lim);
+	if (!o->rules_dir)
+		o->rules_dir = getenv("SITEWARDEN_RULES");
+	if (o->content && (rc = sw_an_rules_load(o->rules_dir, &p.rules, &p.eb)))
 		return sw_cli_fail_eb(rc, &p.eb);
+	sw_cli_heap_for_fetching();
+	if ((rc = sw_fetcher_new(&o->fetch, &p.f, &p.eb))) {
+		sw_an_rules_free(p.rules);
+		return sw_cli_fail_eb(rc, &p.eb);
+	}
 	running = p.f;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -401,6 +460,7 @@ static int probe_loop(struct sw_store *st, struct popts *o)
 	}
 	running = NULL;
 	sw_fetcher_free(p.f);
+	sw_an_rules_free(p.rules);
 	fprintf(stderr, "probe: %zu check(s) stored, %zu site(s) down%s\n", p.checked, p.down,
 		stopping ? " (stopped)" : "");
 	return rc ? sw_cli_fail_eb(rc, &p.eb) : SW_EXIT_OK;
@@ -444,6 +504,8 @@ static int parse(int argc, char **argv, struct popts *o)
 		{"max-sleep", required_argument, NULL, 'm'},
 		{"keep-days", required_argument, NULL, 'k'},
 		{"resolve", required_argument, NULL, 'r'},  {"ca-file", required_argument, NULL, 'a'},
+		{"no-content", no_argument, NULL, 'N'},     {"no-cloaking", no_argument, NULL, 'C'},
+		{"rules", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
 	};
 	size_t nres = 0;
@@ -477,6 +539,15 @@ static int parse(int argc, char **argv, struct popts *o)
 			if ((o->max_sleep = num_opt(optarg, 1, 3600)) < 0)
 				return sw_cli_usage("probe", "--max-sleep must be 1 to 3600 seconds");
 			break;
+		case 'N':
+			o->content = 0;
+			break;
+		case 'C':
+			o->cloaking = 0;
+			break;
+		case 'R':
+			o->rules_dir = optarg;
+			break;
 		case 'k':
 			if ((o->keep_days = num_opt(optarg, 0, 100000)) < 0)
 				return sw_cli_usage("probe", "--keep-days must be 0 to 100000");
@@ -501,7 +572,8 @@ static int parse(int argc, char **argv, struct popts *o)
 
 int sw_cmd_probe(struct sw_cli *cli, int argc, char **argv)
 {
-	struct popts o = {.batch = 1000, .max_sleep = 10, .keep_days = 30};
+	struct popts o = {.batch = 1000, .max_sleep = 10, .keep_days = 30, .content = 1,
+			  .cloaking = 1};
 	struct sw_policy global;
 	struct sw_errbuf eb;
 	struct sw_store *st;

@@ -46,12 +46,21 @@ def spam_links(r, n, encode=False):
     return sep.join(out)
 
 
+def _fit(html):
+    """A <p> cannot hold a list: the parser closes it at <ul> and the links
+    end up visible.  Wrap lists in a <div> instead, as the hiding intends."""
+    if html.startswith("<p ") and "<ul>" in html:
+        html = "<div " + html[3:]
+        html = html[: html.rindex("</p>")] + "</div>"
+    return html
+
+
 # -- dark links ------------------------------------------------------------
 # Each returns (css_for_head_or_None, html).  `bg` is the page background.
 def dl_display_none(r, links, bg):
-    return None, r.choice(['<div style="display:none">%s</div>', '<span style="DISPLAY: none">%s</span>',
-                           '<div style="display : none ;">%s</div>', '<p style="color:#666;display:none;">%s</p>',
-                           '<div style="display:none !important">%s</div>']) % links
+    return None, _fit(r.choice(['<div style="display:none">%s</div>', '<span style="DISPLAY: none">%s</span>',
+                                '<div style="display : none ;">%s</div>', '<p style="color:#666;display:none;">%s</p>',
+                                '<div style="display:none !important">%s</div>']) % links)
 
 
 def dl_hidden_attr(r, links, bg):
@@ -76,8 +85,8 @@ def dl_margin(r, links, bg):
 
 
 def dl_text_indent(r, links, bg):
-    return None, r.choice(['<div style="text-indent:-%dpx;overflow:hidden">%%s</div>' % r.randint(2000, 99999),
-                           '<p style="text-indent: -%dem">%%s</p>' % r.randint(200, 999)]) % links
+    return None, _fit(r.choice(['<div style="text-indent:-%dpx;overflow:hidden">%%s</div>' % r.randint(2000, 99999),
+                                '<p style="text-indent: -%dem">%%s</p>' % r.randint(200, 999)]) % links)
 
 
 def dl_zero_size(r, links, bg):
@@ -88,8 +97,8 @@ def dl_zero_size(r, links, bg):
 
 
 def dl_font_size(r, links, bg):
-    return None, r.choice(['<div style="font-size:0">%s</div>', '<span style="font-size:0px;line-height:0">%s</span>',
-                           '<p style="font-size: 0;">%s</p>']) % links
+    return None, _fit(r.choice(['<div style="font-size:0">%s</div>', '<span style="font-size:0px;line-height:0">%s</span>',
+                                '<p style="font-size: 0;">%s</p>']) % links)
 
 
 def _color_links(links, c):

@@ -109,6 +109,9 @@ static void test_techniques(void **state)
 	       "<a href=\"http://bet.example.com/\">\\u767e\\u5bb6\\u4e50</a>' + '</div>');</script>",
 	       "script-written:offscreen");
 	expect("<noscript>" SPAM "</noscript>", "noscript");
+	/* A block a script opens around static links and closes after them. */
+	expect("<script>document.write('<div style=\"display:none\">');</script>" SPAM
+	       "<script>document.write('</div>');</script>", "script-hidden");
 	/* Only the text hidden inside a visible link. */
 	expect("<a href='http://bet.example.com/'><span style='font-size:0'>百家乐</span></a>", "font-size-0");
 }
