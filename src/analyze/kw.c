@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze/hs_cache.h"
 #include "analyze/rules.h"
@@ -304,6 +305,23 @@ struct load {
 	struct sw_errbuf *eb;
 };
 
+/*
+ * Returns dir/path (malloc'd) when that file exists, else NULL: messages
+ * then name the user's own file, so "file:line" points at what they
+ * edited rather than at the embedded copy's relative path.
+ */
+static char *user_path(const char *dir, const char *path)
+{
+	char *full;
+
+	if (asprintf(&full, "%s/%s", dir, path) < 0)
+		return NULL;
+	if (access(full, R_OK) == 0)
+		return full;
+	free(full);
+	return NULL;
+}
+
 /* sw_rules_list callback: reads one "<prefix><category>.txt" file. */
 static enum sw_err on_file(const char *path, void *arg)
 {
@@ -311,7 +329,7 @@ static enum sw_err on_file(const char *path, void *arg)
 	const char *rest = path + strlen(l->prefix);
 	size_t rn = strlen(rest), len = 0;
 	void *p;
-	char *buf, *cat;
+	char *buf, *cat, *full;
 	enum sw_err rc;
 
 	/* Only "<category>.txt" right under prefix: READMEs and nested
@@ -339,6 +357,10 @@ static enum sw_err on_file(const char *path, void *arg)
 	if ((rc = sw_rules_read(l->dir, path, &buf, &len, l->eb)))
 		return rc;
 	l->bufs[l->n - 1] = buf;
+	if (l->dir && (full = user_path(l->dir, path))) {
+		free(l->names[2 * l->n - 1]);
+		l->names[2 * l->n - 1] = full;
+	}
 	l->srcs[l->n - 1] = (struct sw_kw_src){cat, l->names[2 * l->n - 1], buf, len};
 	return SW_OK;
 }

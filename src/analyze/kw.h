@@ -111,6 +111,8 @@ typedef int (*sw_kw_fn)(const struct sw_kw_hit *h, void *arg);
 
 /*
  * Scans text[0..len) and calls fn for every match.  s may be NULL (pool).
+ * text should be well-formed UTF-8 (the analyzers' text always is): on
+ * ill-formed bytes the scan is safe but which entries match is unspecified.
  * Returns SW_OK (also when fn stopped it), SW_ENOMEM, SW_ELIMIT when len
  * is 4 GiB or more.
  */

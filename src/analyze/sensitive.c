@@ -20,9 +20,10 @@
  *      more different context words anywhere.  On a framed page weak hits
  *      count for nothing; strong hits still count unless in context (an
  *      attacker's banner injected into a police portal is still caught).
- *   3. A hit overlapping an earlier or longer hit of the same category
- *      (赌博 inside 网络赌博, 葡京娱乐 across 澳门葡京娱乐) is not a word
- *      of its own.
+ *   3. A hit overlapping an earlier or longer hit of the same category and
+ *      tier (赌博 inside 网络赌博, 葡京娱乐 across 澳门葡京娱乐), or a weak hit
+ *      overlapping any strong hit of its category (六级答案 across a
+ *      "答案...联系QQ" pattern), is not a word of its own.
  *   4. Points = PTS_STRONG per different strong entry that has a counted
  *      hit + PTS_WEAK per different weak entry that has one.  Repeating a
  *      word adds nothing: notices repeat their topic word too.
@@ -74,6 +75,7 @@ struct sens {
 struct hit {
 	uint32_t id, cat;
 	uint32_t start, end;
+	uint32_t pmax;   /* strong hits: largest end among this and earlier ones */
 	uint8_t tier;
 	uint8_t counted;
 };
@@ -98,8 +100,8 @@ static void sens_free(void *state)
 }
 
 /*
- * Compiles the lists under rules/sensitive/.  A list named after no known category
- * fails the load: its words would otherwise be silently ignored.
+ * Compiles the lists under rules/sensitive/.  A list named after no known
+ * category fails the load: its words would otherwise be silently ignored.
  */
 static enum sw_err sens_load(const char *rules_dir, void **state, struct sw_errbuf *eb)
 {
@@ -169,7 +171,7 @@ static int on_hit(const struct sw_kw_hit *h, void *arg)
 		*cap = c2;
 	}
 	(*v)[(*n)++] = (struct hit){h->id, (uint32_t)h->cat, (uint32_t)h->start,
-				    (uint32_t)h->end, (uint8_t)h->tier, 0};
+				    (uint32_t)h->end, 0, (uint8_t)h->tier, 0};
 	return 0;
 }
 
@@ -188,13 +190,15 @@ static int by_end(const void *a, const void *b)
 	return (x->end > y->end) - (x->end < y->end);
 }
 
-/* qsort: word hits by category, start, longest first. */
+/* qsort: word hits by category, tier (strong first), start, longest first. */
 static int by_cat_start(const void *a, const void *b)
 {
 	const struct hit *x = a, *y = b;
 
 	if (x->cat != y->cat)
 		return (x->cat > y->cat) - (x->cat < y->cat);
+	if (x->tier != y->tier)
+		return (x->tier > y->tier) - (x->tier < y->tier);
 	if (x->start != y->start)
 		return (x->start > y->start) - (x->start < y->start);
 	return (x->end < y->end) - (x->end > y->end);
@@ -274,25 +278,49 @@ static size_t distinct(struct hit *v, size_t n)
 }
 
 /*
- * Marks the hits that count (rules 1-3 of the file comment).  words must
- * be sorted by category and start, longest first.
+ * True when weak hit w overlaps one of the strong hits s[0..ns) (sorted by
+ * start, pmax filled): the largest end among those starting before w ends
+ * must reach past w's start.
  */
-static void mark_counted(const struct sw_an_ctx *ctx, struct page_hits *ph, int framed)
+static int overlaps_strong(const struct hit *w, const struct hit *s, size_t ns)
 {
-	uint32_t cat = UINT32_MAX, max_end = 0;
-	size_t i;
+	size_t a = 0, b = ns;
 
-	for (i = 0; i < ph->nwords; i++) {
-		struct hit *h = &ph->words[i];
+	while (a < b) { /* first strong hit starting at or after w->end */
+		size_t m = a + (b - a) / 2;
 
-		if (h->cat != cat) {
-			cat = h->cat;
-			max_end = 0;
-		}
-		if (h->start < max_end) /* overlaps an earlier hit of this category */
+		if (s[m].start < w->end)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a && s[a - 1].pmax > w->start;
+}
+
+/*
+ * Marks the hits of one category that count (rules 1-3 of the file
+ * comment).  v[0..n) holds the category's strong hits, then its weak
+ * ones, each part sorted by start, longest first.
+ */
+static void mark_category(const struct sw_an_ctx *ctx, const struct page_hits *ph,
+			  struct hit *v, size_t n, int framed)
+{
+	uint32_t max_end = 0, pmax = 0;
+	size_t i, ns = 0;
+
+	for (i = 0; i < n && v[i].tier == SW_KW_STRONG; i++, ns++) {
+		pmax = v[i].end > pmax ? v[i].end : pmax;
+		v[i].pmax = pmax;
+	}
+	for (i = 0; i < n; i++) {
+		struct hit *h = &v[i];
+
+		if (i == ns)
+			max_end = 0; /* the weak part starts */
+		if (h->start < max_end) /* overlaps an earlier hit of this tier */
 			continue;
 		max_end = h->end;
-		if (h->tier == SW_KW_WEAK && framed)
+		if (h->tier == SW_KW_WEAK && (framed || overlaps_strong(h, v, ns)))
 			continue;
 		if (in_context(ctx->vis, ctx->vis_len, h, ph->ctxw, ph->nctx))
 			continue;
@@ -359,9 +387,11 @@ static enum sw_err score(struct sw_an_ctx *ctx, const struct sens *st, struct pa
 
 	sort(ph->ctxw, ph->nctx, by_end);
 	sort(ph->words, ph->nwords, by_cat_start);
-	mark_counted(ctx, ph, framed);
-	/* Gather each category's counted hits at the front of its run. */
+	/* Each category's run: mark, then gather its counted hits at the front. */
 	for (i = 0; i < ph->nwords && !rc; i = j) {
+		for (j = i; j < ph->nwords && ph->words[j].cat == ph->words[i].cat; j++)
+			;
+		mark_category(ctx, ph, ph->words + i, j - i, framed);
 		for (j = i, k = i; j < ph->nwords && ph->words[j].cat == ph->words[i].cat; j++)
 			if (ph->words[j].counted)
 				ph->words[k++] = ph->words[j];

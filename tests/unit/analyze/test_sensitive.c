@@ -148,6 +148,16 @@ static void test_spam_in_other_categories(void **st)
 	       "sensitive.terror", "出售枪支");
 	expect("<div>日本AV在线观看 成人视频 午夜福利 同城约炮</div>", "sensitive.porn", NULL);
 	expect("<p>法轮大法好 真善忍好 三退保平安</p>", "sensitive.political", "法轮大法");
+	expect("<div class=cm>匿名：看大纪元 新唐人 了解真相</div>", "sensitive.political",
+	       NULL);
+	/* Patterns: a sale verb near a weapon, in either order and wording. */
+	expect("<p>汽狗 秃鹰 钢珠 专卖 微信 gz668</p>", "sensitive.terror", "汽狗");
+	expect("<p>电击枪出售 防身必备</p>", "sensitive.terror", "电击枪出售");
+	expect("<p>楼凤信息 外围女 全国空降</p>", "sensitive.porn", NULL);
+	expect("<p>腾讯分分彩 幸运28 加拿大28 计划群</p>", "sensitive.gambling", NULL);
+	expect("<p>花呗套现 白条套现 秒到 联系微信</p>", "sensitive.fraud", NULL);
+	/* A weak entry (六级答案) overlapping a strong pattern does not hide it. */
+	expect("<p>四六级答案 考前联系QQ 包过</p>", "sensitive.fraud", NULL);
 }
 
 static void test_weak_words_corroborated(void **st)
@@ -226,6 +236,15 @@ static void test_ordinary_pages_are_quiet(void **st)
 	      "<p>JavaScript is not available; please enable it. Savings and java.</p>"
 	      "<p>关于申请个人住房贷款的办事指南；信用卡业务；兼职辅导员招聘。</p>"
 	      "<p>文化市场综合执法：游艺娱乐场所管理规定。</p>");
+	/* Explosives are regulated goods: safety work names them. */
+	quiet("<h2>关于开展民爆物品安全检查的通知</h2><p>对全市炸药、雷管储存仓库开展安全检查，"
+	      "确保民用爆炸物品安全。</p>");
+	/* National-security day lists the crimes it warns against. */
+	quiet("<h2>4·15全民国家安全教育日</h2><p>要警惕颠覆国家政权、分裂国家、暴力恐怖活动"
+	      "等风险。维护国家安全，人人有责。</p>");
+	/* Lottery offices and banks. */
+	quiet("<p>体育彩票是国家公益彩票。本期大乐透开奖结果已公布，投注站提醒：理性购彩。</p>"
+	      "<p>小微企业可申请无抵押贷款，最快当天放款。</p>");
 	/* Safety rules at a station: weapons named in a ban. */
 	quiet("<p>严禁携带枪支弹药、管制刀具、雷管炸药等易燃易爆危险物品进站乘车。</p>");
 	/* Offices do errands for citizens; the explosives industry exists;
@@ -296,7 +315,8 @@ static void test_user_lists(void **st)
 	sw_errbuf_clear(&eb);
 	assert_int_equal(sw_analyzer_sensitive.load(dir, &state, &eb), SW_EINVAL);
 	assert_null(state);
-	assert_non_null(strstr(eb.msg, "sensitive/gambling.txt:3:"));
+	if (!strstr(eb.msg, dir) || !strstr(eb.msg, "/sensitive/gambling.txt:3:"))
+		fail_msg("message: %s", eb.msg);
 	clean(dir, "sensitive/gambling.txt");
 	/* A list named after no category is refused, not ignored. */
 	assert_non_null(mkdtemp(dir));
