@@ -15,7 +15,7 @@
 static const struct sw_cmd cmds[] = {
 	/* Sorted by name: looked up with bsearch. */
 	{"baseline", sw_cmd_baseline, "defacement baselines: accept an authorised change, show, history"},
-	{"check", sw_cmd_check, "check sites from outside now (availability, TLS, DNS, redirects)"},
+	{"check", sw_cmd_check, "check sites now: availability, TLS, DNS, redirects and page analysis; --offline for saved pages"},
 	{"dept", sw_cmd_entity, "supervising departments (主管/监管部门)"},
 	{"export", sw_cmd_export, "export the site register as CSV (UTF-8 with BOM) or XLSX"},
 	{"group", sw_cmd_entity, "website groups (网站群)"},
