@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "analyze/fetched.h"
+#include "probe/exposure_paths.h"
 #include "cli/cli.h"
 #include "model/validate.h"
 #include "probe/checks.h"
@@ -39,7 +40,7 @@ static int check_help(FILE *f)
 {
 	fprintf(f,
 		"usage: sitewarden check [--json] [--concurrency N] [--resolve HOST:PORT:ADDR]...\n"
-		"                        [--ca-file PEM] [--no-content] [--rules DIR]\n"
+		"                        [--ca-file PEM] [--no-content] [--exposure] [--rules DIR]\n"
 		"                        [--from FILE] [URL ...]\n"
 		"       sitewarden check --offline PAGE... (see sitewarden check --offline --help)\n"
 		"\nFetches each home page and reports availability, TLS, DNS and redirect findings\n"
@@ -48,6 +49,8 @@ static int check_help(FILE *f)
 		"exposure; cloaking from two more fetches as a search spider and as a search\n"
 		"visitor).  Exit status 1 when any finding is high or critical: the pre-launch gate.\n"
 		"  --no-content       engine checks only: one fetch, no page analysis\n"
+		"  --exposure         also look for exposed files (/.git, /.env, backups, phpinfo\n"
+		"                     ...), directory listings, server banners and missing headers\n"
 		"  --rules DIR        analyzer rule files that replace the built-in ones\n"
 		"  --from FILE        URLs one per line ('-' for standard input; # comments)\n"
 		"  --concurrency N    fetches in flight at once (default 256)\n"
@@ -112,16 +115,32 @@ static int urls_read(struct urls *u, const char *path)
 	return status;
 }
 
-/* The three views of one URL until all have arrived. */
+/*
+ * Everything fetched for one URL until all of it has arrived: the three
+ * views (slots 0-2, by enum sw_fetch_as) and, with --exposure, the answer
+ * for a path that cannot exist (the site's soft 404) and for each path of
+ * the exposure probe (probe/exposure_paths.h).
+ */
+#define SLOT_SOFT404 3
+#define SLOT_PATHS 4
+#define SLOTS_MAX (SLOT_PATHS + 32)
+
+struct target;
+struct slot {
+	struct target *t;
+	int i;
+};
+
 struct target {
-	struct sw_fetch_result *r[3]; /* by enum sw_fetch_as */
+	struct sw_fetch_result *r[SLOTS_MAX];
+	struct slot slot[SLOTS_MAX]; /* the fetches' user pointers */
 	int pending;
 };
 
 /* Everything the result callback needs. */
 struct run {
 	struct sw_policy pol;
-	int json, progress, content;
+	int json, progress, content, exposure;
 	const char *rules_dir;
 	struct sw_an_rules *rules;
 	struct sw_an_worker_limits lim;
@@ -167,15 +186,41 @@ static void result_print(const struct sw_fetch_result *r, const struct sw_findin
 }
 
 /* Called by the fetcher for every fetch; a URL is done when its views are. */
+/* The exposure probe's verdicts for t, added to fs. */
+static enum sw_err exposure(const struct target *t, struct sw_findings *fs)
+{
+	struct sw_exposure_resp resp[SLOTS_MAX - SLOT_PATHS], soft;
+	const struct sw_fetch_result *self = t->r[SW_FETCH_AS_SELF], *s4 = t->r[SLOT_SOFT404];
+	char base[SW_URL_MAX];
+	const char *p;
+	size_t n;
+
+	sw_exposure_paths(&n);
+	for (size_t k = 0; k < n; k++) {
+		const struct sw_fetch_result *r = t->r[SLOT_PATHS + k];
+
+		resp[k] = (struct sw_exposure_resp){r ? r->status : 0, r ? (const char *)r->body : NULL,
+						    r ? r->body_len : 0};
+	}
+	soft = (struct sw_exposure_resp){s4 ? s4->status : 0, s4 ? (const char *)s4->body : NULL,
+					 s4 ? s4->body_len : 0};
+	/* scheme://host[:port] of the URL checked */
+	p = strstr(self->url, "://");
+	snprintf(base, sizeof base, "%.*s", p ? (int)(strcspn(p + 3, "/?#") + (size_t)(p + 3 - self->url))
+					      : (int)strlen(self->url), self->url);
+	return sw_exposure_judge(base, resp, n, &soft, fs);
+}
+
 static void on_result(struct sw_fetch_result *res, void *arg)
 {
 	struct run *run = arg;
-	struct target *t = res->user;
+	struct slot *sl = res->user;
+	struct target *t = sl->t;
 	struct sw_check_ctx ctx = {.now = time(NULL)};
 	struct sw_findings fs;
 	struct sw_fetch_result *r;
 
-	t->r[res->as] = res;
+	t->r[sl->i] = res;
 	if (--t->pending > 0)
 		return;
 	r = t->r[SW_FETCH_AS_SELF];
@@ -192,6 +237,8 @@ static void on_result(struct sw_fetch_result *res, void *arg)
 			sw_fetcher_stop(run->f);
 		}
 	}
+	if (run->exposure && r->status > 0 && exposure(t, &fs) != SW_OK)
+		sw_fetcher_stop(run->f);
 	for (size_t i = 0; i < fs.n; i++) {
 		run->by_sev[fs.v[i].sev]++;
 		if ((int)fs.v[i].sev > run->worst)
@@ -206,8 +253,46 @@ static void on_result(struct sw_fetch_result *res, void *arg)
 	if (run->progress)
 		fprintf(stderr, "\r%zu/%zu checked", run->done, run->total);
 	sw_findings_cleanup(&fs);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < SLOTS_MAX; i++) {
 		sw_fetch_result_free(t->r[i]);
+		t->r[i] = NULL;
+	}
+}
+
+/* Queues what is fetched for url into t (see struct target). */
+static enum sw_err queue_target(struct run *run, struct target *t, const char *url)
+{
+	const struct sw_exposure_path *paths;
+	char base[SW_URL_MAX], u[SW_URL_MAX + 64];
+	size_t n = 0, blen;
+	const char *p;
+	enum sw_err rc;
+
+	for (int i = 0; i < SLOTS_MAX; i++)
+		t->slot[i] = (struct slot){t, i};
+	paths = sw_exposure_paths(&n);
+	t->pending = 1 + (run->content ? 2 : 0) + (run->exposure ? 1 + (int)n : 0);
+	if ((rc = sw_fetcher_add_as(run->f, url, &t->slot[SW_FETCH_AS_SELF], SW_FETCH_AS_SELF)))
+		return rc;
+	if (run->content &&
+	    ((rc = sw_fetcher_add_as(run->f, url, &t->slot[SW_FETCH_AS_SPIDER], SW_FETCH_AS_SPIDER)) ||
+	     (rc = sw_fetcher_add_as(run->f, url, &t->slot[SW_FETCH_AS_SEARCH], SW_FETCH_AS_SEARCH))))
+		return rc;
+	if (!run->exposure)
+		return SW_OK;
+	p = strstr(url, "://");
+	blen = p ? strcspn(p + 3, "/?#") + (size_t)(p + 3 - url) : strlen(url);
+	snprintf(base, sizeof base, "%.*s", (int)blen, url);
+	/* A path no site has: what the server says for "nothing here". */
+	snprintf(u, sizeof u, "%s/sitewarden-no-such-file-%08x.txt", base, (unsigned)rand());
+	if ((rc = sw_fetcher_add(run->f, u, &t->slot[SLOT_SOFT404])))
+		return rc;
+	for (size_t k = 0; k < n; k++) {
+		snprintf(u, sizeof u, "%s%s", base, paths[k].path);
+		if ((rc = sw_fetcher_add(run->f, u, &t->slot[SLOT_PATHS + k])))
+			return rc;
+	}
+	return SW_OK;
 }
 
 /* Prints the closing summary line. */
@@ -230,6 +315,7 @@ static int parse(int argc, char **argv, struct sw_fetch_opts *opts, const char *
 		{"concurrency", required_argument, NULL, 'c'},
 		{"resolve", required_argument, NULL, 'r'}, {"ca-file", required_argument, NULL, 'a'},
 		{"no-content", no_argument, NULL, 'n'},	 {"rules", required_argument, NULL, 'R'},
+		{"exposure", no_argument, NULL, 'x'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	size_t nres = 0;
@@ -265,6 +351,12 @@ static int parse(int argc, char **argv, struct sw_fetch_opts *opts, const char *
 			break;
 		case 'R':
 			run->rules_dir = optarg;
+			break;
+		case 'x':
+			/* Opt-in: the paths probe and the exposure family of the
+			 * analyzers (headers, listings, phpinfo, mixed content). */
+			run->exposure = 1;
+			sw_policy_overlay(&run->pol, SW_SCOPE_GLOBAL, "checks", "all");
 			break;
 		case 'h':
 			return check_help(stdout);
@@ -320,14 +412,8 @@ int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
 		status = sw_cli_fail_eb(rc, &eb);
 		goto out;
 	}
-	for (size_t i = 0; i < u.n && !rc; i++) {
-		targets[i].pending = run.content ? 3 : 1;
-		rc = sw_fetcher_add_as(run.f, u.v[i], &targets[i], SW_FETCH_AS_SELF);
-		if (!rc && run.content)
-			rc = sw_fetcher_add_as(run.f, u.v[i], &targets[i], SW_FETCH_AS_SPIDER);
-		if (!rc && run.content)
-			rc = sw_fetcher_add_as(run.f, u.v[i], &targets[i], SW_FETCH_AS_SEARCH);
-	}
+	for (size_t i = 0; i < u.n && !rc; i++)
+		rc = queue_target(&run, &targets[i], u.v[i]);
 	run.total = u.n;
 	run.progress = isatty(STDERR_FILENO) && u.n > 20;
 	run.out = run.json ? json_array() : NULL;

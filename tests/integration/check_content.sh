@@ -35,6 +35,9 @@ page "某某县人民政府" '<div style="position:absolute;left:-9999px"><a hre
 page "某某县人民政府" "" >"$www/cloak.html"
 page "澳门葡京-百家乐在线" '<a href="http://bet.example.com/">百家乐</a><a href="http://sf.example.net/">传奇私服</a>' >"$www/spider.html"
 page "百家乐" "<p>欢迎光临</p>" >"$www/bet.html"
+mkdir -p "$www/.git"
+printf 'ref: refs/heads/master\n' >"$www/.git/HEAD"
+printf 'DB_HOST=127.0.0.1\nDB_PASSWORD=secret\nAPP_KEY=base64:abc\n' >"$www/.env"
 {
 	printf '<html><body>'
 	for _ in $(seq 1 100000); do printf '<div>'; done
@@ -87,6 +90,15 @@ eq "$(checks)" "trojan.cloaking" "redirect only for search visitors"
 
 # Without the analyzers the same pages are clean.
 run 0 "$SW" check "${R[@]}" --no-content "http://$H:$PORT/dark.html" "http://$H:$PORT/cloak.html"
+
+# Exposure is opt-in: the leaked .git and .env are found only with --exposure,
+# and the soft-404 probe keeps paths that answer 404 quiet.
+run 1 "$SW" check "${R[@]}" --json --exposure "http://$H:$PORT/clean.html"
+has "$W/out" '"check": "exposure.vcs"'
+has "$W/out" '"check": "exposure.env"'
+eq "$(jq -r '[.[0].findings[] | select(.check == "exposure.backup")] | length' "$W/out")" 0 "no backup exposed"
+run 0 "$SW" check "${R[@]}" --json "http://$H:$PORT/clean.html"
+eq "$(checks)" "" "exposure off by default"
 
 # A hostile page: limits, one finding, the check goes on to the next URL.
 run 0 "$SW" check "${R[@]}" --json "http://$H:$PORT/deep.html" "http://$H:$PORT/clean.html"
