@@ -63,7 +63,8 @@ static enum sw_err st_load(const char *dir, void **out, struct sw_errbuf *eb)
 	if (!st)
 		return SW_ENOMEM;
 	if ((rc = sw_kw_load(dir, "spam/", &st->spam, eb)) ||
-	    (rc = sw_hostset_load(&st->honest, dir, "darklink/honest-domains.txt", eb))) {
+	    (rc = sw_hostset_load(&st->honest, dir, "darklink/honest-domains.txt",
+					     SW_HOSTSET_SUBTREES, eb))) {
 		st_free(st);
 		return rc;
 	}

@@ -10,30 +10,46 @@
 
 #include "analyze/rules.h"
 
+/* Values in the map. */
+#define EXACT 1
+#define SUBTREE 2
+
+struct load {
+	struct sw_hostset *hs;
+	unsigned flags;
+};
+
 static enum sw_err add_line(char *line, size_t no, void *arg)
 {
-	struct sw_hostset *hs = arg;
+	struct load *l = arg;
+	int64_t v = (l->flags & SW_HOSTSET_SUBTREES) ? SUBTREE : EXACT;
 
 	(void)no;
 	if (line[0] == '*' && line[1] == '.')
-		line += 2;
+		line += 2, v = SUBTREE;
 	else if (line[0] == '.')
-		line++;
+		line++, v = SUBTREE;
 	for (char *p = line; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
-	return *line ? sw_strmap_put(&hs->map, line, 1) : SW_OK;
+	return *line ? sw_strmap_put(&l->hs->map, line, v) : SW_OK;
 }
 
 enum sw_err sw_hostset_load(struct sw_hostset *hs, const char *rules_dir, const char *path,
-			    struct sw_errbuf *eb)
+			    unsigned flags, struct sw_errbuf *eb)
 {
+	struct load l = {hs, flags};
+	struct sw_errbuf mine;
 	char *buf;
 	enum sw_err rc;
 
 	sw_strmap_init(&hs->map);
-	if ((rc = sw_rules_read(rules_dir, path, &buf, NULL, eb)) != SW_OK)
-		return rc;
-	rc = sw_rules_lines(buf, add_line, hs);
+	sw_errbuf_clear(&mine);
+	if ((rc = sw_rules_read(rules_dir, path, &buf, NULL, &mine)) != SW_OK) {
+		if (rc == SW_ENOTFOUND && (flags & SW_HOSTSET_OPTIONAL))
+			return SW_OK;
+		return sw_errf(eb, rc, "%s", mine.msg);
+	}
+	rc = sw_rules_lines(buf, add_line, &l);
 	free(buf);
 	return rc;
 }
@@ -47,8 +63,12 @@ int sw_hostset_has(const struct sw_hostset *hs, const char *host)
 {
 	int64_t v;
 
-	for (const char *p = host; p && *p; p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL)
-		if (sw_strmap_get(&hs->map, p, &v))
+	if (!hs || !host || !*host)
+		return 0;
+	if (sw_strmap_get(&hs->map, host, &v))
+		return 1;
+	for (const char *p = strchr(host, '.'); p; p = strchr(p + 1, '.'))
+		if (sw_strmap_get(&hs->map, p + 1, &v) && v == SUBTREE)
 			return 1;
 	return 0;
 }

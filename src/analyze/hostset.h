@@ -1,6 +1,9 @@
 /*
- * hostset.h - a set of host names read from a rules file, matched with
- * their subdomains: "gov.cn" holds www.example.gov.cn.
+ * hostset.h - a set of host names read from a rules file (allow lists,
+ * honest domains).  An entry with a leading '.' (or "*.") holds the name
+ * and every host below it: ".gov.cn" holds www.example.gov.cn.  A plain
+ * entry holds that host only, unless the set is loaded with
+ * SW_HOSTSET_SUBTREES, which makes every entry a subtree.
  */
 #ifndef SW_ANALYZE_HOSTSET_H
 #define SW_ANALYZE_HOSTSET_H
@@ -12,13 +15,17 @@ struct sw_hostset {
 	struct sw_strmap map;
 };
 
-/* Reads rules file path (rules.h) into hs (initialised here).  A leading
- * '.' or "*." on a line is ignored: subdomains always match. */
+/* sw_hostset_load flags. */
+#define SW_HOSTSET_SUBTREES 0x1 /* every entry holds its subdomains too */
+#define SW_HOSTSET_OPTIONAL 0x2 /* a missing file is an empty set, not an error */
+
+/* Reads rules file path (rules.h) into hs (initialised here). */
 enum sw_err sw_hostset_load(struct sw_hostset *hs, const char *rules_dir, const char *path,
-			    struct sw_errbuf *eb);
+			    unsigned flags, struct sw_errbuf *eb);
 void sw_hostset_cleanup(struct sw_hostset *hs);
 
-/* True when host (lower case) or one of its parent domains is in hs. */
+/* True when host (lower case) is an entry of hs, or lies below a subtree
+ * entry.  hs may be NULL (an empty set). */
 int sw_hostset_has(const struct sw_hostset *hs, const char *host);
 
 /*

@@ -31,9 +31,9 @@ static void tj_free(void *state)
 
 	if (!st)
 		return;
-	sw__tj_hosts_cleanup(&st->script_ok);
-	sw__tj_hosts_cleanup(&st->frame_ok);
-	sw__tj_hosts_cleanup(&st->redirect_ok);
+	sw_hostset_cleanup(&st->script_ok);
+	sw_hostset_cleanup(&st->frame_ok);
+	sw_hostset_cleanup(&st->redirect_ok);
 	sw__tj_js_free(st);
 	sw__tj_yara_free(st);
 	free(st);
@@ -47,11 +47,14 @@ static enum sw_err tj_load(const char *dir, void **state, struct sw_errbuf *eb)
 
 	if (!st)
 		return SW_ENOMEM;
-	rc = sw__tj_hosts_load(dir, "allow/script-hosts.txt", &st->script_ok, eb);
+	/* A missing allow list is an empty one. */
+	rc = sw_hostset_load(&st->script_ok, dir, "allow/script-hosts.txt", SW_HOSTSET_OPTIONAL, eb);
 	if (!rc)
-		rc = sw__tj_hosts_load(dir, "allow/frame-hosts.txt", &st->frame_ok, eb);
+		rc = sw_hostset_load(&st->frame_ok, dir, "allow/frame-hosts.txt", SW_HOSTSET_OPTIONAL,
+				     eb);
 	if (!rc)
-		rc = sw__tj_hosts_load(dir, "allow/redirect-hosts.txt", &st->redirect_ok, eb);
+		rc = sw_hostset_load(&st->redirect_ok, dir, "allow/redirect-hosts.txt",
+				     SW_HOSTSET_OPTIONAL, eb);
 	if (!rc)
 		rc = sw__tj_js_load(st, eb);
 	if (!rc)

@@ -30,11 +30,11 @@
 #endif
 
 enum sw__tj_where sw__tj_foreign(const struct sw__tj_run *r, const char *host,
-				 const struct sw__tj_hosts *ok)
+				 const struct sw_hostset *ok)
 {
 	if (!host || !*host)
 		return SW_TJ_SAME;
-	if (ok && sw__tj_hosts_match(ok, host))
+	if (sw_hostset_has(ok, host))
 		return SW_TJ_SAME;
 	for (size_t i = 0; r->ctx->site && i < r->ctx->site->n_allow; i++) {
 		const char *a = r->ctx->site->allow_hosts[i];

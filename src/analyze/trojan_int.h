@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "analyze/analyze.h"
+#include "analyze/hostset.h"
 
 /* Caps that keep one page's script work linear and bounded. */
 #define SW_TJ_SCRIPT_CAP (512u * 1024)      /* a bigger inline script is skipped */
@@ -20,30 +21,16 @@
 #define SW_TJ_MAX_HITS 16384u               /* token hits per page; the scan stops there */
 #define SW_TJ_URL_CAP 512                   /* longest URL we look at */
 
-/* A sorted list of host patterns: "a.b.cn" exact, ".b.cn" b.cn and below. */
-struct sw__tj_hosts {
-	char **v;     /* owned, sorted; each entry points into buf */
-	size_t n;
-	char *buf;    /* owned: the file's text, split in place */
-};
-
 /* Everything load compiles; immutable afterwards and shared by all runs. */
 struct sw__tj_state {
-	struct sw__tj_hosts script_ok;   /* rules/allow/script-hosts.txt */
-	struct sw__tj_hosts frame_ok;    /* rules/allow/frame-hosts.txt */
-	struct sw__tj_hosts redirect_ok; /* rules/allow/redirect-hosts.txt */
+	/* Allow lists: "a.b.cn" that host, ".b.cn" b.cn and below (hostset.h). */
+	struct sw_hostset script_ok;     /* rules/allow/script-hosts.txt */
+	struct sw_hostset frame_ok;      /* rules/allow/frame-hosts.txt */
+	struct sw_hostset redirect_ok;   /* rules/allow/redirect-hosts.txt */
 	void *hs_db;                     /* hs_database_t *: script tokens */
 	void *yara;                      /* YR_RULES *, or NULL when rules/yara/ is empty */
 	int yara_ref;                    /* 1 while this state holds a libyara reference */
 };
-
-/* Loads the allow list at rules path into h.  A missing file is an empty list. */
-enum sw_err sw__tj_hosts_load(const char *dir, const char *path, struct sw__tj_hosts *h,
-			      struct sw_errbuf *eb);
-void sw__tj_hosts_cleanup(struct sw__tj_hosts *h);
-
-/* True when host (lower case) matches an entry of h. */
-int sw__tj_hosts_match(const struct sw__tj_hosts *h, const char *host);
 
 /* What a segment of the scan buffer came from. */
 enum sw__tj_seg_kind {
@@ -84,7 +71,7 @@ enum sw__tj_where {
 
 /* Where host lies relative to the page, honouring allow list ok (may be NULL). */
 enum sw__tj_where sw__tj_foreign(const struct sw__tj_run *r, const char *host,
-				 const struct sw__tj_hosts *ok);
+				 const struct sw_hostset *ok);
 
 /* HTML checks on element i: hidden frames, meta refresh, script sources. */
 enum sw_err sw__tj_frame(struct sw__tj_run *r, uint32_t i);

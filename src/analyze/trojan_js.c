@@ -192,7 +192,7 @@ static size_t location_value(const char *s, size_t n, size_t p)
  * '\n'-separated output): the worst place any absolute URL among them
  * points to, with that URL in ev->target.  Relative strings are same-site.
  */
-static void judge_targets(const struct sw__tj_run *r, char *strs, const struct sw__tj_hosts *ok,
+static void judge_targets(const struct sw__tj_run *r, char *strs, const struct sw_hostset *ok,
 			  struct sw__tj_ev *ev)
 {
 	char host[256];
