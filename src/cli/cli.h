@@ -81,6 +81,13 @@ json_t *sw_cli_finding_json(const char *key, const char *severity, const char *t
 			    const char *evidence);
 
 int sw_cmd_baseline(struct sw_cli *cli, int argc, char **argv);
+/*
+ * Reads file path ("-": standard input) whole into a new NUL-terminated
+ * buffer (*data, the caller's; its length in *len), refusing files over
+ * max bytes.  Returns an exit status, the error printed.
+ */
+int sw_cli_read_file(const char *path, size_t max, char **data, size_t *len);
+
 int sw_cmd_check(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_check_offline(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_entity(struct sw_cli *cli, int argc, char **argv);

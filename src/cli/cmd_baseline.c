@@ -10,7 +10,6 @@
  * The pages are kept as snapshots and named in the row, and every older
  * baseline stays as history.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 
 #include "analyze/baseline.h"
 #include "cli/cli.h"
+#include "cli/probe_analyze.h"
 #include "probe/fetch.h"
 #include "register/register.h"
 
@@ -83,69 +83,31 @@ static int pages_add(struct pages *p, const void *body, size_t len, const char *
 	return SW_EXIT_OK;
 }
 
-/* Reads file path whole into a new buffer. */
-static int read_page(const char *path, char **data, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	long n;
-
-	*data = NULL;
-	if (!fp)
-		return sw_cli_fail("cannot open %s: %s", path, strerror(errno));
-	if (fseek(fp, 0, SEEK_END) || (n = ftell(fp)) < 0 || (size_t)n > PAGE_FILE_MAX ||
-	    fseek(fp, 0, SEEK_SET) || !(*data = malloc((size_t)n + 1)) ||
-	    fread(*data, 1, (size_t)n, fp) != (size_t)n) {
-		fclose(fp);
-		free(*data);
-		*data = NULL;
-		return sw_cli_fail("cannot read %s (at most 64 MiB)", path);
-	}
-	fclose(fp);
-	*len = (size_t)n;
-	return SW_EXIT_OK;
-}
-
-/* Collects the snapshot keys of a site's recent 2xx fetches, distinct. */
-struct recent {
-	char keys[PAGES_MAX][SW_SNAPSHOT_KEY_LEN];
-	size_t n, want;
-};
-
-static int recent_cb(void *arg, const struct sw_check_row *c)
-{
-	struct recent *r = arg;
-
-	if (!c->body_hash || c->status < 200 || c->status >= 300)
-		return 0;
-	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->keys[i], c->body_hash))
-			return 0;
-	snprintf(r->keys[r->n++], SW_SNAPSHOT_KEY_LEN, "%s", c->body_hash);
-	return r->n >= r->want;
-}
 
 /* Loads the site's last `want` distinct stored bodies, oldest first. */
 static int pages_from_checks(struct sw_store *st, int64_t site, size_t want, struct pages *p)
 {
-	struct recent r = {.want = want};
+	char keys[PAGES_MAX][SW_SNAPSHOT_KEY_LEN];
+	size_t nkeys = 0;
 	struct sw_errbuf eb;
 	enum sw_err rc;
 	int status = SW_EXIT_OK;
 
 	sw_errbuf_clear(&eb);
-	if ((rc = sw_store_checks_recent(st, site, 0, 500, recent_cb, &r, &eb)))
+	if ((rc = probe_recent_bodies(st, site, want < PAGES_MAX ? want : PAGES_MAX, keys, &nkeys,
+				      &eb)))
 		return sw_cli_fail_eb(rc, &eb);
-	if (!r.n)
+	if (!nkeys)
 		return sw_cli_fail("no stored fetch of this site yet: run `sitewarden probe --now "
 				   "SITE --once` or give --page FILE");
-	for (size_t i = r.n; i-- > 0 && status == SW_EXIT_OK;) {
+	for (size_t i = nkeys; i-- > 0 && status == SW_EXIT_OK;) {
 		unsigned char *body;
 		size_t len;
 
-		if ((rc = sw_store_snapshot_get(st, r.keys[i], &body, &len, &eb)))
+		if ((rc = sw_store_snapshot_get(st, keys[i], &body, &len, &eb)))
 			return sw_cli_fail_eb(rc, &eb);
 		status = pages_add(p, body, len, NULL);
-		snprintf(p->key[p->n - 1], SW_SNAPSHOT_KEY_LEN, "%s", r.keys[i]);
+		snprintf(p->key[p->n - 1], SW_SNAPSHOT_KEY_LEN, "%s", keys[i]);
 		free(body);
 	}
 	return status;
@@ -208,7 +170,7 @@ static int cmd_accept(struct sw_store *st, int64_t site, char **files, size_t nf
 		char *data = NULL;
 		size_t len = 0;
 
-		if ((status = read_page(files[i], &data, &len)) == SW_EXIT_OK) {
+		if ((status = sw_cli_read_file(files[i], PAGE_FILE_MAX, &data, &len)) == SW_EXIT_OK) {
 			status = pages_add(&p, data, len, charset ? ctype : NULL);
 			free(data);
 		}

@@ -55,42 +55,7 @@ struct file {
 
 static int read_file(const char *path, struct file *f)
 {
-	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	size_t cap = 1 << 16;
-
-	f->len = 0;
-	if (!fp)
-		return sw_cli_fail("cannot open %s: %s", path, strerror(errno));
-	if (!(f->data = malloc(cap)))
-		return sw_cli_fail("out of memory");
-	for (;;) {
-		size_t r = fread(f->data + f->len, 1, cap - f->len, fp);
-
-		f->len += r;
-		if (r == 0)
-			break;
-		if (f->len == cap) {
-			char *nd;
-
-			if (cap >= FILE_MAX) {
-				if (fp != stdin)
-					fclose(fp);
-				return sw_cli_fail("%s: larger than 64 MiB", path);
-			}
-			if (!(nd = realloc(f->data, cap * 2)))
-				return sw_cli_fail("out of memory");
-			f->data = nd;
-			cap *= 2;
-		}
-	}
-	if (ferror(fp)) {
-		if (fp != stdin)
-			fclose(fp);
-		return sw_cli_fail("cannot read %s", path);
-	}
-	if (fp != stdin)
-		fclose(fp);
-	return SW_EXIT_OK;
+	return sw_cli_read_file(path, FILE_MAX, &f->data, &f->len);
 }
 
 /* A page made ready for analysis: the fetch-shaped result and its text. */

@@ -2,7 +2,9 @@
  * output.c - how the CLI shows records: aligned tables that account for
  * double-width Chinese characters, and JSON with typed values.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,4 +191,56 @@ json_t *sw_cli_finding_json(const char *key, const char *severity, const char *t
 	if (ev)
 		json_object_set_new(o, "evidence", ev);
 	return o;
+}
+
+int sw_cli_read_file(const char *path, size_t max, char **data, size_t *len)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	size_t cap = 1 << 16, n = 0;
+	char *buf;
+
+	*data = NULL;
+	*len = 0;
+	if (!fp)
+		return sw_cli_fail("cannot open %s: %s", path, strerror(errno));
+	buf = malloc(cap + 1);
+	for (;;) {
+		size_t r;
+
+		if (!buf) {
+			if (fp != stdin)
+				fclose(fp);
+			return sw_cli_fail("out of memory");
+		}
+		if (!(r = fread(buf + n, 1, cap - n, fp)))
+			break;
+		n += r;
+		if (n == cap) {
+			char *nb;
+
+			if (cap >= max) {
+				free(buf);
+				if (fp != stdin)
+					fclose(fp);
+				return sw_cli_fail("%s: larger than %zu MiB", path, max >> 20);
+			}
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb)
+				free(buf);
+			buf = nb;
+		}
+	}
+	if (ferror(fp)) {
+		free(buf);
+		if (fp != stdin)
+			fclose(fp);
+		return sw_cli_fail("cannot read %s", path);
+	}
+	if (fp != stdin)
+		fclose(fp);
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return SW_EXIT_OK;
 }

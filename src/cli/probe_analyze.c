@@ -103,10 +103,10 @@ enum sw_err probe_baseline_load(struct sw_store *st, int64_t site_id, struct sw_
 	return SW_OK;
 }
 
-/* Distinct bodies of a site's recent successful fetches, newest first. */
+/* Collects distinct bodies of 2xx fetches (sw_store_checks_recent's callback). */
 struct recent {
-	char keys[PROBE_LEARN_VERSIONS][SW_SNAPSHOT_KEY_LEN];
-	size_t n;
+	char (*keys)[SW_SNAPSHOT_KEY_LEN];
+	size_t n, want;
 };
 
 static int recent_cb(void *arg, const struct sw_check_row *c)
@@ -119,13 +119,28 @@ static int recent_cb(void *arg, const struct sw_check_row *c)
 		if (!strcmp(r->keys[i], c->body_hash))
 			return 0;
 	snprintf(r->keys[r->n++], SW_SNAPSHOT_KEY_LEN, "%s", c->body_hash);
-	return r->n >= PROBE_LEARN_VERSIONS;
+	return r->n >= r->want;
+}
+
+enum sw_err probe_recent_bodies(struct sw_store *st, int64_t site_id, size_t want,
+				char keys[][SW_SNAPSHOT_KEY_LEN], size_t *n, struct sw_errbuf *eb)
+{
+	struct recent r = {keys, 0, want};
+	enum sw_err rc;
+
+	*n = 0;
+	if (!want)
+		return SW_OK;
+	rc = sw_store_checks_recent(st, site_id, 0, 500, recent_cb, &r, eb);
+	*n = r.n;
+	return rc;
 }
 
 enum sw_err probe_learn(struct sw_store *st, int64_t site_id, const char *url,
 			const struct sw_an_worker_limits *lim, int *learned, struct sw_errbuf *eb)
 {
-	struct recent rc_keys = {0};
+	char recent[PROBE_LEARN_VERSIONS][SW_SNAPSHOT_KEY_LEN];
+	size_t nrecent;
 	struct sw_fetch_result *res[PROBE_LEARN_VERSIONS] = {0};
 	char *text[PROBE_LEARN_VERSIONS] = {0};
 	struct sw_an_page pages[PROBE_LEARN_VERSIONS];
@@ -137,17 +152,17 @@ enum sw_err probe_learn(struct sw_store *st, int64_t site_id, const char *url,
 	enum sw_err rc;
 
 	*learned = 0;
-	if ((rc = sw_store_checks_recent(st, site_id, 0, 200, recent_cb, &rc_keys, eb)))
+	if ((rc = probe_recent_bodies(st, site_id, PROBE_LEARN_VERSIONS, recent, &nrecent, eb)))
 		return rc;
-	if (rc_keys.n < PROBE_LEARN_VERSIONS)
+	if (nrecent < PROBE_LEARN_VERSIONS)
 		return SW_OK; /* not enough versions yet to tell what changes by itself */
 	/* Oldest first, as the learner wants them. */
-	for (size_t k = rc_keys.n; k-- > 0;) {
+	for (size_t k = nrecent; k-- > 0;) {
 		unsigned char *body = NULL;
 		size_t len = 0, tlen = 0;
 		const char *cs;
 
-		if ((rc = sw_store_snapshot_get(st, rc_keys.keys[k], &body, &len, eb)))
+		if ((rc = sw_store_snapshot_get(st, recent[k], &body, &len, eb)))
 			goto out;
 		rc = sw_fetch_result_from_body(url, body, len, NULL, &res[n]);
 		free(body);
@@ -157,7 +172,7 @@ enum sw_err probe_learn(struct sw_store *st, int64_t site_id, const char *url,
 		pages[n] = (struct sw_an_page){.url = url, .raw = (const char *)res[n]->body,
 					       .raw_len = res[n]->body_len, .text = text[n],
 					       .text_len = tlen, .charset = strcmp(cs, "UTF-8") ? cs : NULL};
-		strcat(strcat(keys, n ? " " : ""), rc_keys.keys[k]);
+		strcat(strcat(keys, n ? " " : ""), recent[k]);
 		n++;
 	}
 	sw_errbuf_clear(&why);

@@ -28,6 +28,13 @@ void probe_facts_free(struct probe_facts *f);
 enum sw_err probe_baseline_load(struct sw_store *st, int64_t site_id, struct sw_baseline **out,
 				int *exists, struct sw_errbuf *eb);
 
+/*
+ * The snapshot keys of up to `want` distinct bodies of site_id's recent
+ * successful (2xx) fetches, newest first, into keys; *n gets how many.
+ */
+enum sw_err probe_recent_bodies(struct sw_store *st, int64_t site_id, size_t want,
+				char keys[][SW_SNAPSHOT_KEY_LEN], size_t *n, struct sw_errbuf *eb);
+
 /* Distinct page versions a baseline is learned from. */
 #define PROBE_LEARN_VERSIONS 3
 
