@@ -9,6 +9,7 @@
  * the usual "a slash after an operator starts a regex" rule handles that).
  */
 #include "analyze/js_scan.h"
+#include "analyze/analyze.h"
 
 #include <math.h>
 #include <string.h>
@@ -469,38 +470,15 @@ int sw_js_html_src(const char *html, size_t n, size_t *pos, char *url, size_t ca
 char *sw_js_url_host(const char *url, char *host, size_t cap)
 {
 	const char *p = url;
-	size_t w = 0;
 
 	if (!cap)
 		return host;
 	host[0] = '\0';
 	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 		p++;
-	if (iprefix(p, strlen(p), "http://"))
-		p += 7;
-	else if (iprefix(p, strlen(p), "https://"))
-		p += 8;
-	else if (p[0] == '/' && p[1] == '/')
-		p += 2;
-	else
+	/* Only web addresses: a script's "ftp://" or "data:" loads nothing. */
+	if (!iprefix(p, strlen(p), "http://") && !iprefix(p, strlen(p), "https://") &&
+	    !(p[0] == '/' && p[1] == '/'))
 		return host;
-	/* Skip userinfo: the host is after the last '@' of the authority. */
-	size_t alen = strcspn(p, "/?#\\");
-	const char *at = memchr(p, '@', alen);
-	while (at && memchr(at + 1, '@', alen - (size_t)(at + 1 - p)))
-		at = memchr(at + 1, '@', alen - (size_t)(at + 1 - p));
-	if (at) {
-		alen -= (size_t)(at + 1 - p);
-		p = at + 1;
-	}
-	for (size_t i = 0; i < alen && p[i] != ':'; i++) {
-		char c = p[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c | 0x20);
-		put(host, cap, &w, c);
-	}
-	while (w && host[w - 1] == '.')
-		w--;
-	host[w] = '\0';
-	return host;
+	return sw_an_url_host(p, host, cap);
 }
