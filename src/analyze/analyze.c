@@ -484,8 +484,8 @@ enum sw_err sw_an_emit(struct sw_an_ctx *ctx, const struct sw_an_hit *h, const c
 
 /*
  * The page's own host when nobody said where it came from (a saved page
- * checked offline): the canonical link, else the host most links go to,
- * if at least three do.  Sites link to themselves far more than to any
+ * checked offline): its canonical link, og:url or <base>, else the host
+ * most links go to, if at least three do.  Sites link to themselves far more than to any
  * single other host; a link farm spreads over many.
  */
 static void guess_host(const struct sw_doc *d, char *host, size_t cap)
@@ -495,14 +495,19 @@ static void guess_host(const struct sw_doc *d, char *host, size_t cap)
 	int64_t n, top = 0;
 
 	for (uint32_t i = 0; i < d->n; i++) {
-		const char *rel, *href;
+		const struct sw_node *x = &d->nodes[i];
+		const char *v, *u = NULL;
 
-		if (d->nodes[i].tag == SW_TAG_LINK && (rel = sw_doc_attr(d, i, "rel")) &&
-		    strcasecmp(rel, "canonical") == 0 && (href = sw_doc_attr(d, i, "href"))) {
-			sw_an_url_host(href, host, cap);
-			if (host[0])
-				return;
-		}
+		if (x->tag == SW_TAG_LINK && (v = sw_doc_attr(d, i, "rel")) &&
+		    strcasecmp(v, "canonical") == 0)
+			u = sw_doc_attr(d, i, "href");
+		else if (x->tag == SW_TAG_META && (v = sw_doc_attr(d, i, "property")) &&
+			 strcasecmp(v, "og:url") == 0)
+			u = sw_doc_attr(d, i, "content");
+		else if (x->tag == SW_TAG_BASE)
+			u = sw_doc_attr(d, i, "href");
+		if (u && *sw_an_url_host(u, host, cap))
+			return;
 	}
 	sw_strmap_init(&counts);
 	for (uint32_t i = 0; i < d->n; i++) {

@@ -106,33 +106,6 @@ static void html_bounds(struct sw__tj_run *r)
 	}
 }
 
-/*
- * The page's own host: ctx->host, else the canonical link, og:url or
- * <base href> (offline pages often lack a URL).  "" when none is known.
- */
-static void guess_site(struct sw__tj_run *r)
-{
-	const struct sw_doc *d = r->ctx->doc;
-	size_t lim = d->body != SW_NONE ? d->body : d->n;
-
-	snprintf(r->site, sizeof r->site, "%s", r->ctx->host ? r->ctx->host : "");
-	for (size_t i = 0; !r->site[0] && i < lim; i++) {
-		const struct sw_node *nd = &d->nodes[i];
-		const char *u = NULL, *v;
-		if (nd->type != SW_NODE_ELEMENT)
-			continue;
-		if (nd->tag == SW_TAG_LINK && (v = sw_doc_attr(d, (uint32_t)i, "rel")) &&
-		    !strcasecmp(v, "canonical"))
-			u = sw_doc_attr(d, (uint32_t)i, "href");
-		else if (nd->tag == SW_TAG_META && (v = sw_doc_attr(d, (uint32_t)i, "property")) &&
-			 !strcasecmp(v, "og:url"))
-			u = sw_doc_attr(d, (uint32_t)i, "content");
-		else if (nd->tag == SW_TAG_BASE)
-			u = sw_doc_attr(d, (uint32_t)i, "href");
-		if (u)
-			sw_js_url_host(u, r->site, sizeof r->site);
-	}
-}
 
 /* Appends s[0..n) to the scan buffer as one segment; counts what is too big. */
 static enum sw_err add_seg(struct sw__tj_run *r, const char *s, size_t n, uint32_t node,
@@ -277,7 +250,8 @@ static enum sw_err tj_run(struct sw_an_ctx *ctx, const void *state)
 	r.ctx = ctx;
 	r.st = state;
 	html_bounds(&r);
-	guess_site(&r);
+	/* The page's host: given, or guessed by sw_analyze for saved pages. */
+	snprintf(r.site, sizeof r.site, "%s", ctx->host ? ctx->host : "");
 	rc = walk(&r);
 	if (!rc)
 		rc = sw__tj_js_run(&r);

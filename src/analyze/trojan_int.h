@@ -52,7 +52,7 @@ struct sw__tj_seg {
 struct sw__tj_run {
 	struct sw_an_ctx *ctx;
 	const struct sw__tj_state *st;
-	char site[256];       /* the page's host, or a guess from canonical/base; "" unknown */
+	char site[256];       /* the page's host (ctx->host); "" unknown */
 	uint32_t html_start;  /* offset of the first "<html" in page->text, or 0 */
 	uint32_t html_end;    /* offset of the last "</html", or text_len */
 	char *buf;            /* owned: inline scripts and handlers, '\n'-separated */
