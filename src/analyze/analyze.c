@@ -163,6 +163,7 @@ struct priv {
 	struct sw_strmap seen;
 	struct made *made;
 	size_t nmade, capmade;
+	int identical; /* page->text is page->raw byte for byte */
 };
 
 /* Findings one page may yield; a page past it gets an analysis.limit. */
@@ -283,19 +284,19 @@ uint32_t sw_an_vis_off(const struct sw_an_ctx *ctx, size_t vis_off)
 
 /* ---- evidence ---- */
 
-static size_t raw_offset_conv(const struct sw_an_page *pg, size_t off);
+static size_t raw_offset_conv(const struct sw_an_page *pg, size_t off, int identical);
 
 /*
  * Offset in the raw body of offset off in a UTF-8 page's text.  The text is
  * the raw bytes except that each invalid byte and each NUL became U+FFFD
  * (three bytes), so both are walked together.
  */
-static size_t raw_offset_utf8(const struct sw_an_page *pg, size_t off)
+static size_t raw_offset_utf8(const struct sw_an_page *pg, size_t off, int identical)
 {
 	const unsigned char *r = (const unsigned char *)pg->raw, *t = (const unsigned char *)pg->text;
 	size_t i = 0, j = 0;
 
-	if (pg->raw_len == pg->text_len && (pg->raw == pg->text || !memcmp(pg->raw, pg->text, off)))
+	if (identical)
 		return off;
 	while (j < off && i < pg->raw_len && j < pg->text_len) {
 		if (r[i] == t[j]) {
@@ -311,15 +312,16 @@ static size_t raw_offset_utf8(const struct sw_an_page *pg, size_t off)
 
 /* Offset in the raw body of text offset off: the length of text[0..off)
  * converted back to the page's charset.  Exact for lossless conversions;
- * never past the raw body. */
-static size_t raw_offset(const struct sw_an_page *pg, size_t off)
+ * never past the raw body.  identical: the text is the raw body (a clean
+ * UTF-8 page, the common case), known once per page. */
+static size_t raw_offset(const struct sw_an_page *pg, size_t off, int identical)
 {
-	size_t r = raw_offset_conv(pg, off);
+	size_t r = raw_offset_conv(pg, off, identical);
 
 	return r > pg->raw_len ? pg->raw_len : r;
 }
 
-static size_t raw_offset_conv(const struct sw_an_page *pg, size_t off)
+static size_t raw_offset_conv(const struct sw_an_page *pg, size_t off, int identical)
 {
 	iconv_t cd;
 	char buf[4096];
@@ -329,7 +331,7 @@ static size_t raw_offset_conv(const struct sw_an_page *pg, size_t off)
 	if (off == 0)
 		return 0;
 	if (!pg->charset)
-		return raw_offset_utf8(pg, off);
+		return raw_offset_utf8(pg, off, identical);
 	if ((cd = iconv_open(pg->charset, "UTF-8")) == (iconv_t)-1)
 		return off;
 	in = (char *)pg->text;
@@ -450,15 +452,17 @@ enum sw_err sw_an_emit(struct sw_an_ctx *ctx, const struct sw_an_hit *h, const c
 		json_object_set_new(ev, "technique", json_string(h->technique));
 	json_object_set_new(ev, "confidence", json_real(h->confidence));
 	if (h->off != SW_NONE && h->off <= ctx->page->text_len) {
-		size_t len = h->len;
+		const struct priv *pv = ctx->priv;
+		size_t len = h->len, start;
 
 		if (h->off + len > ctx->page->text_len)
 			len = ctx->page->text_len - h->off;
 		snip = snippet(ctx->page->text, ctx->page->text_len, h->off, len);
-		json_object_set_new(ev, "offset", json_integer((json_int_t)raw_offset(ctx->page, h->off)));
+		start = raw_offset(ctx->page, h->off, pv->identical);
+		json_object_set_new(ev, "offset", json_integer((json_int_t)start));
 		json_object_set_new(ev, "length",
-				    json_integer((json_int_t)(raw_offset(ctx->page, h->off + len) -
-							      raw_offset(ctx->page, h->off))));
+				    json_integer((json_int_t)(raw_offset(ctx->page, h->off + len,
+									 pv->identical) - start)));
 		if (snip)
 			json_object_set_new(ev, "snippet", json_string(snip));
 	}
@@ -616,6 +620,9 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	ctx.policy = in->policy;
 	ctx.priv = &p;
 	p.page = in->page;
+	p.identical = !in->page->charset && in->page->raw_len == in->page->text_len &&
+		      (in->page->raw == in->page->text ||
+		       !memcmp(in->page->raw, in->page->text, in->page->text_len));
 	if (doc->limits) {
 		char what[96];
 
