@@ -104,6 +104,11 @@ struct sw_store {
 	struct sw_stmt *q[SW_ENT__COUNT][SW_Q__OPS];
 	struct sw_stmt *find[SW_ENT__COUNT][SW_REC_MAX_FIELDS];
 	struct sw_stmt *misc[SW_QM__COUNT];
+	/* Statements of the modules that came later (alerts, users, evidence
+	 * ...), keyed by the address of their static SQL text (sw__store_q):
+	 * a module adds queries without a slot in the enums above. */
+	struct sw_qcache { const char *sql; struct sw_stmt *s; } *qc;
+	size_t qc_cap, qc_n;
 	time_t now_t;    /* second that now_s shows */
 	char now_s[32];
 };
@@ -125,5 +130,23 @@ void sw__sql_cat(char *sql, const char *fmt, ...) __attribute__((format(printf, 
  * use.  The statement comes back reset, ready for binding. */
 enum sw_err sw__store_stmt(struct sw_store *st, struct sw_stmt **slot, const char *sql,
 			   struct sw_errbuf *eb);
+
+/*
+ * Returns in *out the statement for `sql`, a string with static storage
+ * (a literal or a static const array: its address is the key), prepared on
+ * first use and kept until the store closes.  It comes back reset, ready
+ * for binding; the caller steps it and resets it (sw__store_q_done) in one
+ * scope.  The same text at another address is another statement.
+ */
+enum sw_err sw__store_q(struct sw_store *st, const char *sql, struct sw_stmt **out,
+			struct sw_errbuf *eb);
+
+/* Resets a statement from sw__store_q (its borrowed bindings are let go). */
+void sw__store_q_done(struct sw_store *st, struct sw_stmt *s);
+
+/* The id the last INSERT made: backends with last_id answer directly;
+ * the others need the statement to have ended in "RETURNING id", whose row
+ * s holds (row is step's flag). */
+int64_t sw__store_inserted_id(struct sw_store *st, struct sw_stmt *s, int row);
 
 #endif

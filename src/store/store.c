@@ -61,6 +61,61 @@ enum sw_err sw__store_stmt(struct sw_store *st, struct sw_stmt **slot, const cha
 	return rc;
 }
 
+enum sw_err sw__store_q(struct sw_store *st, const char *sql, struct sw_stmt **out,
+			struct sw_errbuf *eb)
+{
+	size_t mask, i;
+	enum sw_err rc;
+
+	*out = NULL;
+	if (st->qc_n * 2 >= st->qc_cap) {
+		/* Grow (and rehash) at half full: probes stay short. */
+		size_t cap = st->qc_cap ? st->qc_cap * 2 : 64;
+		struct sw_qcache *nq = calloc(cap, sizeof *nq);
+
+		if (!nq)
+			return sw_errf(eb, SW_ENOMEM, "out of memory");
+		for (size_t j = 0; j < st->qc_cap; j++) {
+			if (!st->qc[j].sql)
+				continue;
+			i = ((uintptr_t)st->qc[j].sql >> 3) & (cap - 1);
+			while (nq[i].sql)
+				i = (i + 1) & (cap - 1);
+			nq[i] = st->qc[j];
+		}
+		free(st->qc);
+		st->qc = nq;
+		st->qc_cap = cap;
+	}
+	mask = st->qc_cap - 1;
+	for (i = ((uintptr_t)sql >> 3) & mask; st->qc[i].sql; i = (i + 1) & mask) {
+		if (st->qc[i].sql == sql) {
+			st->ops->reset(st->qc[i].s);
+			*out = st->qc[i].s;
+			return SW_OK;
+		}
+	}
+	if ((rc = st->ops->prepare(st->db, sql, &st->qc[i].s, eb)))
+		return rc;
+	st->qc[i].sql = sql;
+	st->qc_n++;
+	*out = st->qc[i].s;
+	return SW_OK;
+}
+
+void sw__store_q_done(struct sw_store *st, struct sw_stmt *s)
+{
+	if (s)
+		st->ops->reset(s);
+}
+
+int64_t sw__store_inserted_id(struct sw_store *st, struct sw_stmt *s, int row)
+{
+	if (st->ops->last_id)
+		return st->ops->last_id(st->db);
+	return row ? st->ops->col_int(s, 0) : 0;
+}
+
 /* Reads the highest applied migration into *version (0 on a new database). */
 static enum sw_err read_version(struct sw_store *st, int *version, struct sw_errbuf *eb)
 {
@@ -199,6 +254,9 @@ void sw_store_close(struct sw_store *st)
 	}
 	for (size_t i = 0; i < SW_QM__COUNT; i++)
 		st->ops->finalize(st->misc[i]);
+	for (size_t i = 0; i < st->qc_cap; i++)
+		st->ops->finalize(st->qc[i].s);
+	free(st->qc);
 	st->ops->close(st->db);
 	free(st);
 }
