@@ -115,10 +115,22 @@ struct sw_route {
 };
 
 /* Route tables of the API modules, each ending with a zeroed entry.  The
- * server walks every table listed in server_routes.c. */
-extern const struct sw_route sw_api_routes_auth[];     /* login, logout, me, users, tokens, audit */
-extern const struct sw_route sw_api_routes_register[]; /* sites, units, depts, groups, persons, regions, import */
-extern const struct sw_route sw_api_routes_monitor[];  /* checks, findings, overview, stats */
-extern const struct sw_route sw_api_routes_agent[];    /* agent events and heartbeats */
+ * server walks every table listed in server_routes.c (a table is listed
+ * there once its module exists). */
+extern const struct sw_route sw_api_routes_auth[];       /* login, logout, me, users, tokens, audit */
+extern const struct sw_route sw_api_routes_agent[];      /* agent events and heartbeats */
+extern const struct sw_route sw_api_routes_register[];   /* sites, units, depts, groups, persons, regions, import */
+extern const struct sw_route sw_api_routes_monitor[];    /* checks, findings, overview, diff */
+extern const struct sw_route sw_api_routes_alert[];      /* alerts, incidents, plans, drills */
+extern const struct sw_route sw_api_routes_evidence[];   /* evidence export and verify */
+extern const struct sw_route sw_api_routes_compliance[]; /* reviews, MLPS, rectification, stats, reports */
+
+/*
+ * The dashboard's files (static.c, from web/ embedded at build time):
+ * answers a GET or HEAD for a path outside /api/ ("/" is index.html).
+ * Returns 0 when it filled rs, 1 when there is no such file (the server
+ * then answers 404).
+ */
+int sw_static_serve(const struct sw_req *rq, struct sw_resp *rs);
 
 #endif
