@@ -14,6 +14,7 @@
 
 static const struct sw_cmd cmds[] = {
 	/* Sorted by name: looked up with bsearch. */
+	{"agent", sw_cmd_agent, "host agents (sitewarden-agent): enrol one for a site, list them"},
 	{"baseline", sw_cmd_baseline, "defacement baselines: accept an authorised change, show, history"},
 	{"check", sw_cmd_check, "check sites now: availability, TLS, DNS, redirects and page analysis; --offline for saved pages"},
 	{"dept", sw_cmd_entity, "supervising departments (主管/监管部门)"},
@@ -25,8 +26,10 @@ static const struct sw_cmd cmds[] = {
 	{"policy", sw_cmd_policy, "monitoring policy, inherited global -> group -> site"},
 	{"probe", sw_cmd_probe, "the monitoring loop: check every site at its interval, store results"},
 	{"region", sw_cmd_entity, "GB/T 2260 regions (行政区划)"},
+	{"serve", sw_cmd_serve, "the HTTP API and dashboard (users, roles, agent events)"},
 	{"site", sw_cmd_entity, "websites (网站)"},
 	{"unit", sw_cmd_entity, "sponsoring units (主办单位)"},
+	{"user", sw_cmd_user, "accounts of the web dashboard and API: add, list, passwd, disable"},
 };
 
 #define NCMDS (sizeof cmds / sizeof cmds[0])
