@@ -78,6 +78,8 @@ struct sw_resp {
 	const char *filename;    /* Content-Disposition attachment name; static or owned by
 				  * the handler until the response is sent (copied) */
 	char set_cookie[512];    /* one Set-Cookie header; "" none */
+	char etag[24];           /* ETag header, quoted; "" none (static files) */
+	const char *cache_control; /* Cache-Control header, static string; NULL none */
 };
 
 /* Sets a JSON response (takes ownership of json); returns 0. */

@@ -1,0 +1,2 @@
+// Placeholder entry point until the dashboard's modules land.
+document.getElementById('app').textContent = 'sitewarden';
