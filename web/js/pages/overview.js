@@ -108,7 +108,7 @@ async function drawCharts(o, cStatus, cKind, cSev, cTrend) {
     xAxis: { type: 'category', data: tr.map((d) => d.day.slice(5)) },
     yAxis: [
       { type: 'value', name: t('ov.trend.findings'), minInterval: 1 },
-      { type: 'value', name: t('ov.trend.availability'), min: (v) => Math.max(0, Math.floor(v.min * 100) - 1), max: 100,
+      { type: 'value', name: t('ov.trend.availability'), min: (v) => Math.max(0, Math.floor(v.min) - 1), max: 100,
         axisLabel: { formatter: '{value}%' } },
     ],
     series: [
