@@ -5,6 +5,7 @@
 add_executable(sw_embed_web ${CMAKE_SOURCE_DIR}/tools/sw_embed_web.c)
 
 set(SW_WEB ${CMAKE_SOURCE_DIR}/web)
+file(MAKE_DIRECTORY ${SW_GEN})
 file(GLOB_RECURSE SW_WEB_ALL CONFIGURE_DEPENDS RELATIVE ${SW_WEB} ${SW_WEB}/*)
 set(SW_WEB_ARGS "")
 set(SW_WEB_DEPS "")
