@@ -359,7 +359,7 @@ enum sw_err sw_fetcher_run(struct sw_fetcher *f, sw_fetch_done_fn done, void *ar
 
 	f->done = done;
 	f->arg = arg;
-	while (!f->stop) {
+	while (!sw__fetcher_stopping(f)) {
 		start_ready(f);
 		deliver_failed(f);
 		if (f->st.active == 0) {
@@ -474,7 +474,7 @@ X509_STORE *sw__fetcher_store(const struct sw_fetcher *f)
 
 int sw__fetcher_stopping(const struct sw_fetcher *f)
 {
-	return f->stop != 0;
+	return f->stop != 0 || (f->o.stop != NULL && *f->o.stop != 0);
 }
 
 /* Copies a NULL-terminated list of strings into a libcurl list; 0 when

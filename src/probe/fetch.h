@@ -31,6 +31,7 @@
 #ifndef SW_PROBE_FETCH_H
 #define SW_PROBE_FETCH_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -82,6 +83,10 @@ struct sw_fetch_opts {
 	const char *ca_file;
 	int ip_version;           /* 0 either, 4 or 6 only */
 	int http1_only;           /* 1: never negotiate HTTP/2 */
+	/* A flag owned by the caller that stops runs as sw_fetcher_stop does
+	 * while it is non-zero (a thread or signal handler sets it; the run
+	 * sees it within about a second).  NULL: none.  Borrowed. */
+	volatile sig_atomic_t *stop;
 };
 
 /* Fills o with the defaults above. */
