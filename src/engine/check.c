@@ -15,6 +15,7 @@
 #include "probe/checks.h"
 #include "probe/sched.h"
 #include "register/register.h"
+#include "store/crawl.h"
 
 #define KNOWN_MAX 16
 #define FINDINGS_MAX 64
@@ -96,6 +97,8 @@ static enum sw_err store_result(struct sw__engine *e, const struct sw_fetch_resu
 	s.last_err = (int)r->err;
 	s.last_ms = out->c.total_ms;
 	s.open_findings = (int64_t)n;
+	if (!rc && it->exposure)
+		rc = sw_store_exposure_mark(e->st, it->site_id, now, eb);
 	if (!rc)
 		rc = sw_store_check_record(e->st, &out->c, f, n, &s,
 					   sw_sched_next_due(it->site_id, now, interval), v->fails,
@@ -159,6 +162,8 @@ static enum sw_err handle(struct sw__engine *e, struct sw__item *it)
 	rc = sw_probe_checks(r, &pol, &ctx, &fs);
 	if (!rc && e->rules && sw_fetched_analysable(r))
 		rc = analyze(e, it, &pol, &fs);
+	if (!rc && it->exposure)
+		rc = sw__engine_exposure_judge(it, &fs);
 	v = sw_sched_judge(it->fails, it->up, sw_sched_failed(r->err, r->status),
 			   sw_policy_int(&pol, "fail_threshold"));
 	if (!v.report)
@@ -192,12 +197,30 @@ static enum sw_err handle(struct sw__engine *e, struct sw__item *it)
 void sw__engine_on_result(struct sw_fetch_result *r, void *arg)
 {
 	struct sw__engine *e = arg;
-	struct sw__item *it = r->user;
+	struct sw__slot *sl = r->user;
+	struct sw__item *it = sl->it;
 
-	it->r[r->as] = r;
-	if (--it->pending > 0)
+	it->r[sl->i] = r;
+	if (sl->i >= SW__SLOT_SOFT404) {
+		it->abandoned |= r->err == SW_FETCH_EABORTED;
+		if (--it->xpending > 0)
+			return;
+		goto done;
+	}
+	/* The views go one after the other on the connection of the first
+	 * (SW_FETCH_F_NEXT): one TLS handshake for the three.  The spider's
+	 * and the visitor's view only matter for a page worth analysing. */
+	if (r->err != SW_FETCH_EABORTED && sl->i + 1 < it->views &&
+	    sw_fetched_analysable(it->r[SW_FETCH_AS_SELF]) &&
+	    sw_fetcher_add_ex(e->f, it->url, &it->slot[sl->i + 1], (enum sw_fetch_as)(sl->i + 1),
+			      SW_FETCH_F_NEXT | SW_FETCH_F_KEEP) == SW_OK)
 		return;
-	if (it->r[SW_FETCH_AS_SELF]->err != SW_FETCH_EABORTED && !e->rc &&
+	/* Once a day, where the policy wants it: the exposure path probe. */
+	if (r->err != SW_FETCH_EABORTED && !e->rc && e->o->exposure &&
+	    it->r[SW_FETCH_AS_SELF]->status > 0 && sw__engine_exposure_start(e, it))
+		return;
+done:
+	if (it->r[SW_FETCH_AS_SELF]->err != SW_FETCH_EABORTED && !it->abandoned && !e->rc &&
 	    (e->rc = handle(e, it)))
 		sw_fetcher_stop(e->f);
 	sw__item_free(it);

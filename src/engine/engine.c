@@ -33,12 +33,22 @@ void sw_engine_opts_init(struct sw_engine_opts *o)
 	sw_fetch_opts_init(&o->fetch);
 }
 
+struct sw__item *sw__item_new(void)
+{
+	struct sw__item *it = calloc(1, sizeof *it);
+
+	for (int i = 0; it && i < SW__SLOTS; i++)
+		it->slot[i] = (struct sw__slot){it, i};
+	return it;
+}
+
 void sw__item_free(struct sw__item *it)
 {
 	if (it) {
 		free(it->ips);
 		free(it->last_ips);
-		for (int i = 0; i < 3; i++)
+		free(it->url);
+		for (int i = 0; i < SW__SLOTS; i++)
 			sw_fetch_result_free(it->r[i]);
 		free(it);
 	}
@@ -103,26 +113,24 @@ out:
 static int queue_due(void *arg, const struct sw_due *d)
 {
 	struct sw__engine *e = arg;
-	struct sw__item *it = calloc(1, sizeof *it);
+	struct sw__item *it = sw__item_new();
 	int views = e->rules && e->o->cloaking ? 3 : 1;
 
 	if (it)
-		it->pending = views;
-	/* Once a view is queued the item belongs to the callbacks. */
+		it->views = views;
+	/* Once the first view is queued the item belongs to the callbacks,
+	 * which queue the other views one after the other on its connection
+	 * (check.c). */
 	if (!it || (d->ips && !(it->ips = strdup(d->ips))) ||
 	    (d->last_ips && !(it->last_ips = strdup(d->last_ips))) ||
-	    sw_fetcher_add_as(e->f, d->url, it, SW_FETCH_AS_SELF)) {
+	    !(it->url = strdup(d->url)) ||
+	    sw_fetcher_add_ex(e->f, d->url, &it->slot[SW_FETCH_AS_SELF], SW_FETCH_AS_SELF,
+			      views > 1 ? SW_FETCH_F_KEEP : 0)) {
 		sw__item_free(it);
 		e->rc = sw_errf(&e->eb, SW_ENOMEM, "out of memory queueing site %lld",
 				(long long)d->site_id);
 		return 1;
 	}
-	/* A view that cannot be queued (memory) is skipped: the callbacks run
-	 * only inside sw_fetcher_run, so the count can still be lowered. */
-	if (views == 3 && sw_fetcher_add_as(e->f, d->url, it, SW_FETCH_AS_SPIDER))
-		it->pending--;
-	if (views == 3 && sw_fetcher_add_as(e->f, d->url, it, SW_FETCH_AS_SEARCH))
-		it->pending--;
 	it->site_id = d->site_id;
 	it->group_id = d->group_id;
 	it->fails = d->fails;
