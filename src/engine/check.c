@@ -6,6 +6,7 @@
  */
 #include "engine/engine_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -73,6 +74,7 @@ static enum sw_err store_result(struct sw__engine *e, const struct sw_fetch_resu
 {
 	struct sw_check_finding f[FINDINGS_MAX];
 	struct sw_site_state s = {.up = v->up};
+	char ips[16 * 49];
 	size_t n = fs->n < FINDINGS_MAX ? fs->n : FINDINGS_MAX;
 	enum sw_err rc = SW_OK;
 
@@ -97,12 +99,20 @@ static enum sw_err store_result(struct sw__engine *e, const struct sw_fetch_resu
 	s.last_err = (int)r->err;
 	s.last_ms = out->c.total_ms;
 	s.open_findings = (int64_t)n;
+	/* Every address the name resolved to is what the site is known by
+	 * next time (a hijack may add one beside the old). */
+	ips[0] = '\0';
+	for (size_t i = 0, used = 0; i < r->n_addrs && used < sizeof ips; i++)
+		used += (size_t)snprintf(ips + used, sizeof ips - used, "%s%s", i ? ";" : "",
+					 r->addrs[i]);
+	if (!ips[0] && r->primary_ip[0])
+		snprintf(ips, sizeof ips, "%s", r->primary_ip);
 	if (!rc && it->exposure)
 		rc = sw_store_exposure_mark(e->st, it->site_id, now, eb);
 	if (!rc)
 		rc = sw_store_check_record(e->st, &out->c, f, n, &s,
 					   sw_sched_next_due(it->site_id, now, interval), v->fails,
-					   r->primary_ip[0] ? r->primary_ip : NULL, eb);
+					   ips[0] ? ips : NULL, eb);
 	if (rc) {
 		sw_store_rollback(e->st);
 		return rc;
