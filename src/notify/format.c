@@ -108,23 +108,26 @@ static const char *str(const json_t *o, const char *k)
 static void event_lines(char **s, size_t *n, const json_t *ev)
 {
 	const json_t *site = json_object_get(ev, "site");
-	const json_t *al = json_object_get(ev, "alert");
+	const json_t *alerts = json_object_get(ev, "alerts");
 	const json_t *inc = json_object_get(ev, "incident");
 	int sev = sw_sev_parse(str(ev, "severity"));
+	size_t i;
+	json_t *a;
 
 	cat(s, n, "事件 event: %s\n", str(ev, "event"));
 	cat(s, n, "级别 severity: %s %s\n", sev >= 0 ? sw_sev_zh((enum sw_sev)sev) : "",
 	    str(ev, "severity"));
 	if (site)
 		cat(s, n, "网站 site: %s %s\n", str(site, "name"), str(site, "url"));
-	if (al) {
-		cat(s, n, "类型 kind: %s %s\n", str(al, "label"), str(al, "kind"));
-		cat(s, n, "告警 alert: #%lld %s\n",
-		    (long long)json_integer_value(json_object_get(al, "id")), str(al, "title"));
-	}
+	json_array_foreach(alerts, i, a)
+		cat(s, n, "告警 alert #%lld [%s] %s %s (%s): %s\n",
+		    (long long)json_integer_value(json_object_get(a, "id")), str(a, "change"),
+		    str(a, "severity"), str(a, "label"), str(a, "kind"), str(a, "title"));
 	if (inc)
 		cat(s, n, "事件单 incident: #%lld %s\n",
 		    (long long)json_integer_value(json_object_get(inc, "id")), str(inc, "title"));
+	else if (*str(ev, "title"))
+		cat(s, n, "%s\n", str(ev, "title"));
 	cat(s, n, "时间 time: %s\n", str(ev, "time"));
 }
 

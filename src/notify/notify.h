@@ -43,31 +43,48 @@
  */
 enum sw_err sw_notify_channel_check(struct sw_channel *c, struct sw_errbuf *eb);
 
+/* One alert change inside an event. */
+struct sw_notify_item {
+	const char *change;    /* "new", "reopened", "resolved" */
+	int64_t alert_id;
+	const char *kind, *severity, *title;
+};
+
 /* One event to route for a site. */
 struct sw_notify_event {
 	int64_t site_id;
 	const char *event;     /* "alert.new", "alert.reopened", "alert.resolved",
-				* "incident.opened", "incident.overdue", "test" */
-	const char *severity;
+				* "alert.changed" (a mix), "incident.opened",
+				* "incident.overdue", "test" */
+	const char *severity;  /* the worst of the items, when there are items */
 	const char *kind;      /* finding kind or incident step; may be NULL */
 	const char *title;
-	const char *key;       /* what makes it unique among its site's events
-				* (e.g. "a12-new-c345"); the idempotency key adds
-				* the channel */
+	const char *key;       /* what makes it unique among events (e.g.
+				* "s3-c345": site 3, check 345); the idempotency
+				* key adds the channel */
 	int64_t alert_id, incident_id; /* 0: none */
+	const char *incident_title;    /* with incident_id */
 	int force;             /* ignore the severity minimums (deadlines) */
+	const struct sw_notify_item *items; /* the alert changes; may be none */
+	size_t n_items;
 };
 
-/* Routes ev to its channels and queues one message per channel at now;
- * *queued (may be NULL) gets how many were queued. */
+/* Routes ev to its channels and queues one message per channel at now: a
+ * channel gets the items that reach its minimum severity, and nothing
+ * when none does.  *queued (may be NULL) is increased by how many were
+ * queued. */
 enum sw_err sw_notify_enqueue(struct sw_store *st, const struct sw_notify_event *ev,
 			      int64_t now, size_t *queued, struct sw_errbuf *eb);
 
-/* Queues the events of what an ingest changed (new, reopened, resolved);
- * check_id makes their keys unique. */
+/*
+ * Queues one message per channel for everything one check changed at a
+ * site (new, reopened and resolved alerts; the incident it opened, when
+ * incident_id is not 0): a defaced page with three findings is one
+ * message, not three.  check_id makes the keys unique.
+ */
 enum sw_err sw_notify_enqueue_changes(struct sw_store *st, const struct sw_alert_changes *ch,
-				      int64_t check_id, int64_t now, size_t *queued,
-				      struct sw_errbuf *eb);
+				      int64_t check_id, int64_t incident_id, int64_t now,
+				      size_t *queued, struct sw_errbuf *eb);
 
 /* What a pump did. */
 struct sw_notify_stats {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "store/alert.h"
+#include "store/incident.h"
 #include "store/backend.h"
 
 #define ACOLS                                                                                 \
@@ -462,6 +463,26 @@ enum sw_err sw_store_silenced(struct sw_store *st, int64_t site_id, int64_t grou
 	st->ops->bind_int(s, 4, now);
 	if (!(rc = st->ops->step(s, &row, eb)) && row && !st->ops->col_null(s, 0))
 		*until = st->ops->col_int(s, 0);
+	sw__store_q_done(st, s);
+	return rc;
+}
+
+/* In this file rather than incident.c: it reads alert rows. */
+enum sw_err sw_store_incident_alerts(struct sw_store *st, int64_t id,
+				     int (*cb)(void *arg, const struct sw_alert_row *a), void *arg,
+				     struct sw_errbuf *eb)
+{
+	static const char sql[] = "SELECT " ACOLS " FROM incident_alerts ia JOIN alerts a ON "
+				  "a.id = ia.alert_id JOIN sites s ON s.id = a.site_id WHERE "
+				  "ia.incident_id = ?1 ORDER BY a.id";
+	struct sw_stmt *s;
+	enum sw_err rc;
+	int n = 0;
+
+	if ((rc = sw__store_q(st, sql, &s, eb)))
+		return rc;
+	st->ops->bind_int(s, 1, id);
+	rc = walk(st, s, cb, arg, &n, eb);
 	sw__store_q_done(st, s);
 	return rc;
 }
