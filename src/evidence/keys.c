@@ -15,9 +15,8 @@
 #include <unistd.h>
 
 #include <openssl/bio.h>
-#include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -263,19 +262,19 @@ enum sw_err sw_ev_key_from_pub(const void *pem, size_t len, struct sw_ev_key **o
 }
 
 /* Starts ctx signing or verifying with k: SM3 and the GM/T 0009 default ID
- * for SM2, no digest (the message itself) for Ed25519. */
+ * for SM2, no digest (the message itself) for Ed25519.  OpenSSL 3.0
+ * refuses the ID as an init parameter; it is set on the context after
+ * init, before any data (the ID enters the first hashed block, Z). */
 static int sig_init(EVP_MD_CTX *ctx, struct sw_ev_key *k, int sign)
 {
-	OSSL_PARAM params[2] = {
-		OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_DIST_ID,
-						  (void *)SW_EV_SM2_ID, sizeof SW_EV_SM2_ID - 1),
-		OSSL_PARAM_construct_end(),
-	};
+	EVP_PKEY_CTX *pctx = NULL;
 	const char *md = k->alg == SW_EV_SM2 ? "SM3" : NULL;
-	OSSL_PARAM *p = k->alg == SW_EV_SM2 ? params : NULL;
+	int ok = sign ? EVP_DigestSignInit_ex(ctx, &pctx, md, NULL, NULL, k->pkey, NULL)
+		      : EVP_DigestVerifyInit_ex(ctx, &pctx, md, NULL, NULL, k->pkey, NULL);
 
-	return sign ? EVP_DigestSignInit_ex(ctx, NULL, md, NULL, NULL, k->pkey, p)
-		    : EVP_DigestVerifyInit_ex(ctx, NULL, md, NULL, NULL, k->pkey, p);
+	if (ok == 1 && k->alg == SW_EV_SM2)
+		ok = EVP_PKEY_CTX_set1_id(pctx, SW_EV_SM2_ID, sizeof SW_EV_SM2_ID - 1);
+	return ok;
 }
 
 enum sw_err sw_ev_key_sign(struct sw_ev_key *k, const void *msg, size_t len,
@@ -296,6 +295,7 @@ enum sw_err sw_ev_key_sign(struct sw_ev_key *k, const void *msg, size_t len,
 	if (sig_init(ctx, k, 1) != 1 || EVP_DigestSign(ctx, buf, &n, msg, len) != 1) {
 		EVP_MD_CTX_free(ctx);
 		free(buf);
+		ERR_clear_error();
 		return sw_errf(eb, SW_EIO, "%s signing failed", sw_ev_sig_name(k->alg));
 	}
 	EVP_MD_CTX_free(ctx);
@@ -314,6 +314,8 @@ enum sw_err sw_ev_key_verify(struct sw_ev_key *k, const void *msg, size_t len,
 		return SW_ENOMEM;
 	ok = sig_init(ctx, k, 0) == 1 && EVP_DigestVerify(ctx, sig, sig_len, msg, len) == 1;
 	EVP_MD_CTX_free(ctx);
+	/* A bad signature is an answer, not an error to leave queued. */
+	ERR_clear_error();
 	return ok ? SW_OK : sw_errf(eb, SW_EINVAL, "%s signature does not verify",
 				    sw_ev_sig_name(k->alg));
 }

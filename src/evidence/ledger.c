@@ -286,10 +286,11 @@ static int newest_cb(void *arg, const struct sw_ev_sig_row *r)
 	return 1;
 }
 
-enum sw_err sw_evidence_sign_head(struct sw_evidence *ev, int force, int64_t *seq_out,
-				  struct sw_errbuf *eb)
+enum sw_err sw__ev_sign(struct sw_evidence *ev, int force, int64_t *seq_out, char *text,
+			size_t text_n, unsigned char **sig_out, size_t *sig_len_out,
+			struct sw_errbuf *eb)
 {
-	char hash[SW_EV_HEX_LEN], text[256], algo[16] = "";
+	char hash[SW_EV_HEX_LEN], algo[16] = "";
 	struct newest_sig ns = {0};
 	struct sw_ev_sig_row sr = {0};
 	int64_t seq, now = (int64_t)time(NULL);
@@ -297,8 +298,7 @@ enum sw_err sw_evidence_sign_head(struct sw_evidence *ev, int force, int64_t *se
 	size_t sig_len = 0;
 	enum sw_err rc;
 
-	if (seq_out)
-		*seq_out = 0;
+	*seq_out = 0;
 	if (!ev->key)
 		return sw_errf(eb, SW_EINVAL, "no signing key");
 	if ((rc = sw_store_ev_head(ev->st, &seq, hash, sizeof hash, eb)) || !seq)
@@ -310,7 +310,7 @@ enum sw_err sw_evidence_sign_head(struct sw_evidence *ev, int force, int64_t *se
 	/* The head entry's own algorithm names its hash. */
 	if ((rc = sw_store_ev_get(ev->st, seq, algo_cb, algo, eb)))
 		return rc;
-	sw_ev_head_text(text, sizeof text, algo, seq, hash, now);
+	sw_ev_head_text(text, text_n, algo, seq, hash, now);
 	if ((rc = sw_ev_key_sign(ev->key, text, strlen(text), &sig, &sig_len, eb)))
 		return rc;
 	sr.seq = seq;
@@ -320,10 +320,29 @@ enum sw_err sw_evidence_sign_head(struct sw_evidence *ev, int force, int64_t *se
 	sr.head_text = text;
 	sr.sig = sig;
 	sr.sig_len = sig_len;
-	rc = sw_store_ev_sig_add(ev->st, &sr, eb);
-	free(sig);
-	if (!rc && seq_out)
-		*seq_out = seq;
+	if ((rc = sw_store_ev_sig_add(ev->st, &sr, eb))) {
+		free(sig);
+		return rc;
+	}
+	*seq_out = seq;
+	if (sig_out) {
+		*sig_out = sig;
+		*sig_len_out = sig_len;
+	} else {
+		free(sig);
+	}
+	return SW_OK;
+}
+
+enum sw_err sw_evidence_sign_head(struct sw_evidence *ev, int force, int64_t *seq_out,
+				  struct sw_errbuf *eb)
+{
+	char text[256];
+	int64_t seq;
+	enum sw_err rc = sw__ev_sign(ev, force, &seq, text, sizeof text, NULL, NULL, eb);
+
+	if (seq_out)
+		*seq_out = rc ? 0 : seq;
 	return rc;
 }
 

@@ -42,6 +42,16 @@ int sw__ev_pct_decode(const char *s, char *buf, size_t n);
 /* The hasher of algorithm name algo ("sm3"/"sha256"), or NULL. */
 struct sw_ev_hasher *sw__ev_hasher(struct sw_evidence *ev, const char *algo);
 
+/*
+ * Signs the current head (always when force, else only when due) and
+ * stores the signature.  *seq is the seq signed (0: nothing signed); text
+ * (text_n bytes) gets the signed head text; *sig (may be NULL: not wanted)
+ * a new buffer with the signature (caller frees), *sig_len its length.
+ */
+enum sw_err sw__ev_sign(struct sw_evidence *ev, int force, int64_t *seq, char *text,
+			size_t text_n, unsigned char **sig, size_t *sig_len,
+			struct sw_errbuf *eb);
+
 /* A growable byte buffer; zero-initialised is empty. */
 struct sw_ev_buf {
 	unsigned char *p;
