@@ -18,6 +18,7 @@ static const struct sw_cmd cmds[] = {
 	{"baseline", sw_cmd_baseline, "defacement baselines: accept an authorised change, show, history"},
 	{"check", sw_cmd_check, "check sites now: availability, TLS, DNS, redirects and page analysis; --offline for saved pages"},
 	{"dept", sw_cmd_entity, "supervising departments (主管/监管部门)"},
+	{"evidence", sw_cmd_evidence, "evidence fixing: frozen exchanges in a signed SM3 hash chain; export and verify packages"},
 	{"export", sw_cmd_export, "export the site register as CSV (UTF-8 with BOM) or XLSX"},
 	{"group", sw_cmd_entity, "website groups (网站群)"},
 	{"import", sw_cmd_import, "import a register from CSV (UTF-8, UTF-8 BOM or GBK), all or nothing"},

@@ -18,6 +18,7 @@ static const char *const checks[] = {"availability", "tls", "dns", "redirect", "
 				     "exposure", NULL};
 static const char *const routes[] = {"responsible", "department", "group", "supervisor", NULL};
 static const char *const protections[] = {"off", "monitor", "restore", "serve-guard", NULL};
+static const char *const severities[] = {"info", "low", "medium", "high", "critical", NULL};
 
 static const struct sw_policy_field fields[] = {
 	{"interval", "检查间隔(秒)", SW_PT_INT, 30, 86400, NULL, "300",
@@ -41,6 +42,21 @@ static const struct sw_policy_field fields[] = {
 	 "who is alerted: responsible, department, group, supervisor"},
 	{"protection", "防护策略", SW_PT_ENUM, 0, 0, protections, "restore",
 	 "agent mode: off, monitor, restore, serve-guard"},
+	/* Alerts and incidents (src/alert, src/incident): the plan asks for a
+	 * report to the supervising department at once (an hour here), the
+	 * emergency plan started and the PSB told as soon. */
+	{"alert_min_severity", "告警通知最低级别", SW_PT_ENUM, 0, 0, severities, "medium",
+	 "least severity of an alert that is notified"},
+	{"incident_min_severity", "自动立案最低级别", SW_PT_ENUM, 0, 0, severities, "high",
+	 "least severity of a defacement, trojan, dark link or tamper alert that opens an incident"},
+	{"incident_report_minutes", "事件报告时限(分钟)", SW_PT_INT, 1, 10080, NULL, "60",
+	 "minutes to report an incident to the department, the PSB and (major) the CAC office"},
+	{"incident_plan_minutes", "预案启动时限(分钟)", SW_PT_INT, 1, 10080, NULL, "60",
+	 "minutes to start the emergency plan"},
+	{"incident_recover_minutes", "恢复时限(分钟)", SW_PT_INT, 1, 43200, NULL, "1440",
+	 "minutes to recover the site"},
+	{"incident_close_days", "结案时限(天)", SW_PT_INT, 1, 365, NULL, "30",
+	 "days to close an incident with cause, fix and accountability"},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
