@@ -134,7 +134,11 @@ int sw__resp_send(void *conn, struct sw_resp *rs, int https, int api)
 		return MHD_NO;
 	}
 	MHD_add_response_header(r, "Content-Type", ctype);
-	common_headers(r, https, api);
+	common_headers(r, https, api && !rs->cache_control);
+	if (rs->cache_control)
+		MHD_add_response_header(r, "Cache-Control", rs->cache_control);
+	if (rs->etag[0])
+		MHD_add_response_header(r, "ETag", rs->etag);
 	if (rs->set_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", rs->set_cookie);
 	if (rs->retry_after > 0) {

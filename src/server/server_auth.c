@@ -74,7 +74,7 @@ static void agent_identify(struct sw_req *rq, const char *name, struct sw_auth *
 	who->user.id = a.id;
 	who->user.role = SW_ROLE_AGENT;
 	who->user.site_id = a.site_id;
-	snprintf(who->user.name, sizeof who->user.name, "%s", a.name);
+	snprintf(who->user.name, sizeof who->user.name, "%.63s", a.name);
 }
 
 void sw__auth_identify(struct sw_server *srv, struct sw_req *rq, struct sw_auth *who)
