@@ -423,7 +423,7 @@ static enum sw_err start_daemon(struct sw_server *srv, const struct sw_server_op
 				const char *cert, const char *key, struct sw_errbuf *eb)
 {
 	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	enum sw_err rc;
 	int v6 = 0, threads = o->threads > 0 ? o->threads : 4;
 	const union MHD_DaemonInfo *di;
@@ -477,6 +477,7 @@ enum sw_err sw_server_start(const struct sw_server_opts *o, struct sw_server **o
 	pthread_mutex_init(&srv->hk_mu, NULL);
 	pthread_cond_init(&srv->hk_cv, NULL);
 	srv->https = o->cert_file != NULL;
+	srv->engine = o->engine;
 	doc = sw__openapi_doc();
 	srv->openapi = doc ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(doc);

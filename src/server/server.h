@@ -9,6 +9,7 @@
 #include "core/err.h"
 
 struct sw_server;
+struct sw_engine_counters;
 
 struct sw_server_opts {
 	const char *listen;    /* "ADDR:PORT" ("[v6]:PORT"); port 0 picks a free one */
@@ -16,6 +17,8 @@ struct sw_server_opts {
 	const char *cert_file; /* PEM certificate and key: HTTPS when both given */
 	const char *key_file;
 	int threads;           /* worker threads (each with its own store connection) */
+	struct sw_engine_counters *engine; /* the engine's counters for /metrics, borrowed;
+					    * NULL when no engine runs here */
 };
 
 /* Starts serving; on success *out owns the running server. */

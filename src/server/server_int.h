@@ -30,6 +30,7 @@ struct sw_server {
 	size_t n_stores, cap_stores;
 	struct sw_ratelimit rl;   /* failed logins per name and per address */
 	char *tls_cert, *tls_key; /* PEM text, owned */
+	struct sw_engine_counters *engine; /* borrowed; NULL: no engine here */
 	char *openapi;            /* the assembled document (owned) */
 	size_t openapi_len;
 	atomic_uint_fast64_t n_requests, n_errors;

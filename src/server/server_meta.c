@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "engine/engine.h"
 #include "server/server_int.h"
 #include "store/metrics.h"
 
@@ -82,6 +83,45 @@ static int loopback(const char *remote)
 	return !strncmp(remote, "127.", 4) || !strcmp(remote, "::1");
 }
 
+/* The running engine's own counters (this process's checks since start). */
+static void put_engine(struct text *t, struct sw_engine_counters *c)
+{
+	struct sw_engine_stats e;
+
+	sw_engine_counters_read(c, &e);
+	put(t, "# HELP sitewarden_engine_checks_total Checks this process's engine recorded.\n"
+	       "# TYPE sitewarden_engine_checks_total counter\nsitewarden_engine_checks_total %llu\n"
+	       "# HELP sitewarden_engine_failures_total Of them, checks whose fetch failed.\n"
+	       "# TYPE sitewarden_engine_failures_total counter\n"
+	       "sitewarden_engine_failures_total %llu\n"
+	       "# HELP sitewarden_engine_rounds_total Scheduling rounds run.\n"
+	       "# TYPE sitewarden_engine_rounds_total counter\nsitewarden_engine_rounds_total %llu\n",
+	    (unsigned long long)e.checks, (unsigned long long)e.failures,
+	    (unsigned long long)e.rounds);
+	put(t, "# HELP sitewarden_engine_queue_depth Sites taken this round and not yet recorded.\n"
+	       "# TYPE sitewarden_engine_queue_depth gauge\nsitewarden_engine_queue_depth %llu\n"
+	       "# HELP sitewarden_engine_due_last_round Sites due in the last round.\n"
+	       "# TYPE sitewarden_engine_due_last_round gauge\n"
+	       "sitewarden_engine_due_last_round %llu\n",
+	    (unsigned long long)e.queue_depth, (unsigned long long)e.due_last_round);
+	put(t, "# HELP sitewarden_engine_findings_total Findings recorded, by family.\n"
+	       "# TYPE sitewarden_engine_findings_total counter\n");
+	for (size_t i = 0; i < e.n_families && i < SW_ENGINE_FAMILIES; i++)
+		put(t, "sitewarden_engine_findings_total{family=\"%s\"} %llu\n",
+		    e.family[i] ? e.family[i] : "", (unsigned long long)e.by_family[i]);
+	put(t, "# HELP sitewarden_engine_fetch_latency_ms Time of each site's own fetch.\n"
+	       "# TYPE sitewarden_engine_fetch_latency_ms histogram\n");
+	for (int i = 0; i < SW_ENGINE_LAT_BUCKETS; i++) {
+		if (e.lat_le_ms[i] > 0)
+			put(t, "sitewarden_engine_fetch_latency_ms_bucket{le=\"%lld\"} %llu\n",
+			    (long long)e.lat_le_ms[i], (unsigned long long)e.lat_count[i]);
+	}
+	put(t, "sitewarden_engine_fetch_latency_ms_bucket{le=\"+Inf\"} %llu\n"
+	       "sitewarden_engine_fetch_latency_ms_sum %lld\n"
+	       "sitewarden_engine_fetch_latency_ms_count %llu\n",
+	    (unsigned long long)e.lat_n, (long long)e.lat_sum_ms, (unsigned long long)e.lat_n);
+}
+
 static int metrics(struct sw_req *rq, struct sw_resp *rs)
 {
 	struct sw_store_metrics m;
@@ -139,6 +179,8 @@ static int metrics(struct sw_req *rq, struct sw_resp *rs)
 		"# TYPE sitewarden_http_errors_total counter\nsitewarden_http_errors_total %llu\n",
 	    (unsigned long long)atomic_load(&rq->srv->n_requests),
 	    (unsigned long long)atomic_load(&rq->srv->n_errors));
+	if (rq->srv->engine)
+		put_engine(&t, rq->srv->engine);
 	if (t.oom) {
 		free(t.b);
 		return sw_resp_error(rs, 500, NULL, "out of memory");
