@@ -234,6 +234,24 @@ struct list_ctx {
 	int64_t now;
 };
 
+/* A finding of an agent as the API shows it. */
+static int finding_json(void *arg, const struct sw_agent_finding_row *f)
+{
+	json_t *ev = f->evidence ? json_loads(f->evidence, 0, NULL) : NULL;
+	const char *dot = strchr(f->kind ? f->kind : "", '.');
+
+	json_array_append_new(
+		arg, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:o, s:o}", "id", (json_int_t)f->id,
+			       "kind", "agent", "check", dot ? dot + 1 : "", "severity",
+			       f->severity ? f->severity : "", "title", f->title ? f->title : "",
+			       "seq", (json_int_t)f->seq, "created_at", iso(f->created_at),
+			       "evidence", ev ? ev : json_null()));
+	return 0;
+}
+
+/* How many recent findings of each agent the list shows. */
+#define LIST_FINDINGS 20
+
 static int agent_json(void *arg, const struct sw_agent_row *a)
 {
 	struct list_ctx *c = arg;
@@ -251,6 +269,27 @@ static int agent_json(void *arg, const struct sw_agent_row *a)
 	return 0;
 }
 
+/* Adds each listed agent's event count and recent findings (after the
+ * walk: a statement is not run inside another's walk). */
+static enum sw_err add_details(struct sw_store *st, json_t *items, struct sw_errbuf *eb)
+{
+	size_t i;
+	json_t *it;
+	enum sw_err rc;
+
+	json_array_foreach(items, i, it) {
+		int64_t id = json_integer_value(json_object_get(it, "id")), n;
+		json_t *fs = json_array();
+
+		json_object_set_new(it, "findings", fs);
+		if ((rc = sw_store_agent_event_count(st, id, &n, eb)) ||
+		    (rc = sw_store_agent_findings(st, 0, id, LIST_FINDINGS, finding_json, fs, eb)))
+			return rc;
+		json_object_set_new(it, "events", json_integer(n));
+	}
+	return SW_OK;
+}
+
 static int agents_list(struct sw_req *rq, struct sw_resp *rs)
 {
 	struct list_ctx c = {json_array(), (int64_t)time(NULL)};
@@ -261,7 +300,8 @@ static int agents_list(struct sw_req *rq, struct sw_resp *rs)
 	if (rq->user->role == SW_ROLE_OPERATOR && !unit)
 		return sw_resp_json(rs, 200, sw__page_json(c.items, 0, 0, 0));
 	sw_errbuf_clear(&eb);
-	if (sw_store_agent_list(rq->st, 0, unit, agent_json, &c, &eb)) {
+	if (sw_store_agent_list(rq->st, 0, unit, agent_json, &c, &eb) ||
+	    add_details(rq->st, c.items, &eb)) {
 		json_decref(c.items);
 		return sw_resp_from_err(rs, SW_ESTORE, &eb);
 	}

@@ -311,13 +311,14 @@ enum sw_err sw_store_agent_finding_add(struct sw_store *st, const struct sw_agen
 	return rc;
 }
 
-enum sw_err sw_store_agent_findings(struct sw_store *st, int64_t site_id, int64_t limit,
+enum sw_err sw_store_agent_findings(struct sw_store *st, int64_t site_id, int64_t agent_id,
+				    int64_t limit,
 				    int (*cb)(void *arg, const struct sw_agent_finding_row *f),
 				    void *arg, struct sw_errbuf *eb)
 {
 	static const char sql[] = "SELECT id, agent_id, site_id, seq, created_at, kind, severity, "
-				  "title, evidence FROM agent_findings WHERE ?1 = 0 OR site_id = ?1 "
-				  "ORDER BY id DESC LIMIT ?2";
+				  "title, evidence FROM agent_findings WHERE (?1 = 0 OR site_id = ?1) "
+				  "AND (?3 = 0 OR agent_id = ?3) ORDER BY id DESC LIMIT ?2";
 	struct sw_agent_finding_row f;
 	struct sw_stmt *s;
 	enum sw_err rc;
@@ -327,6 +328,7 @@ enum sw_err sw_store_agent_findings(struct sw_store *st, int64_t site_id, int64_
 		return rc;
 	st->ops->bind_int(s, 1, site_id);
 	st->ops->bind_int(s, 2, limit > 0 ? limit : INT64_MAX);
+	st->ops->bind_int(s, 3, agent_id);
 	while (!(rc = st->ops->step(s, &row, eb)) && row) {
 		f.id = st->ops->col_int(s, 0);
 		f.agent_id = st->ops->col_int(s, 1);

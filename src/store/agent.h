@@ -79,9 +79,10 @@ struct sw_agent_finding_row {
 enum sw_err sw_store_agent_finding_add(struct sw_store *st, const struct sw_agent_finding_row *f,
 				       struct sw_errbuf *eb);
 
-/* Walks the agent findings of site_id (0: all sites), newest first, at
- * most limit (<= 0: all). */
-enum sw_err sw_store_agent_findings(struct sw_store *st, int64_t site_id, int64_t limit,
+/* Walks the agent findings of site_id and of agent_id (0: any), newest
+ * first, at most limit (<= 0: all). */
+enum sw_err sw_store_agent_findings(struct sw_store *st, int64_t site_id, int64_t agent_id,
+				    int64_t limit,
 				    int (*cb)(void *arg, const struct sw_agent_finding_row *f),
 				    void *arg, struct sw_errbuf *eb);
 

@@ -134,8 +134,6 @@ static void test_agents(void **state)
 	assert_int_equal(sw_store_agent_heartbeat(st, id, 1030, "{\"a\":2}", &eb), SW_OK);
 	assert_int_equal(sw_store_agent_list(st, site, 0, agent_cb, &s, &eb), SW_OK);
 	assert_int_equal(s.n, 2);
-	assert_int_equal(sw_store_agent_list(st, 0, 0, agent_cb, &(struct seen){0}, &eb), SW_OK);
-	s.n = 0;
 	assert_int_equal(sw_store_agent_by_name(st, "web-01", &a, &eb), SW_OK);
 	assert_int_equal(a.last_hb, 1030);
 	assert_int_equal(a.hb_interval, 30);
@@ -146,11 +144,15 @@ static void test_agents(void **state)
 	f.agent_id = id;
 	f.site_id = site;
 	assert_int_equal(sw_store_agent_finding_add(st, &f, &eb), SW_OK);
-	assert_int_equal(sw_store_agent_findings(st, site, 0, finding_cb, &nf, &eb), SW_OK);
+	assert_int_equal(sw_store_agent_findings(st, site, 0, 0, finding_cb, &nf, &eb), SW_OK);
 	assert_int_equal(nf, 1);
 	nf = 0;
-	assert_int_equal(sw_store_agent_findings(st, site + 1, 0, finding_cb, &nf, &eb), SW_OK);
+	assert_int_equal(sw_store_agent_findings(st, site + 1, 0, 0, finding_cb, &nf, &eb), SW_OK);
 	assert_int_equal(nf, 0);
+	assert_int_equal(sw_store_agent_findings(st, 0, id2, 0, finding_cb, &nf, &eb), SW_OK);
+	assert_int_equal(nf, 0);
+	assert_int_equal(sw_store_agent_findings(st, 0, id, 0, finding_cb, &nf, &eb), SW_OK);
+	assert_int_equal(nf, 1);
 }
 
 int main(void)
