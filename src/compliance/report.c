@@ -244,7 +244,7 @@ enum sw_err sw_report_bulletin(struct sw_store *st, const struct sw_stats_scope 
 		qsort(c.l, c.n, sizeof *c.l, bline_cmp);
 	sw_cmp_add_days(to, -1, last);
 	memcpy(pt, last, sizeof last); /* the period's last day, for the subtitle */
-	snprintf(out->subtitle, sizeof out->subtitle, "范围: %s  通报期间: %s 至 %s  问题 %zu 项",
+	snprintf(out->subtitle, sizeof out->subtitle, "范围: %s ｜ 通报期间: %s 至 %s ｜ 问题 %zu 项",
 		 sc && sc->region ? sc->region : "全部", from, pt, c.n);
 	for (size_t i = 0; i < c.n && !rc; i++) {
 		const struct bline *l = &c.l[i];
@@ -400,7 +400,7 @@ enum sw_err sw_report_progress(struct sw_store *st, const struct sw_stats_scope 
 	memcpy(out->width, width, sizeof width);
 	sw_cmp_add_days(to, -1, last);
 	snprintf(out->title, sizeof out->title, "网站安全监管工作进展报告");
-	snprintf(out->subtitle, sizeof out->subtitle, "范围: %s  本期: %s 至 %s  上期: %s 起  截至 %s",
+	snprintf(out->subtitle, sizeof out->subtitle, "范围: %s ｜ 本期: %s 至 %s ｜ 上期: %s 起 ｜ 截至 %s",
 		 sc && sc->region ? sc->region : "全部", from, last, pf,
 		 json_string_value(json_object_get(js, "as_of")));
 	struct { const char *cat, *name; long long now; } snap[] = {

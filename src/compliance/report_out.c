@@ -145,12 +145,19 @@ static void html_text(FILE *f, const char *s)
 	}
 }
 
+/* Short columns (serial, dates, states: XLSX width 14 or less) never
+ * wrap: a date broken over two lines reads as two dates. */
+static int narrow(const struct sw_report *r, int c)
+{
+	return r->width[c] && r->width[c] <= 14;
+}
+
 /* Opens a table with its header row. */
 static void html_table_open(FILE *f, const struct sw_report *r, int page_break)
 {
 	fprintf(f, "<table%s><thead><tr>", page_break ? " class=\"newpage\"" : "");
 	for (int c = 0; c < r->ncols; c++) {
-		fputs("<th>", f);
+		fputs(narrow(r, c) ? "<th class=\"n\">" : "<th>", f);
 		html_text(f, r->head[c]);
 		fputs("</th>", f);
 	}
@@ -179,7 +186,8 @@ enum sw_err sw_report_html(const struct sw_report *r, const char *path, struct s
 		"thead { display: table-header-group; }\n"
 		"tr { break-inside: avoid; page-break-inside: avoid; }\n"
 		"th, td { border: 0.5pt solid #555; padding: 1mm 1.2mm; vertical-align: top; "
-		"word-break: break-all; }\n"
+		"overflow-wrap: anywhere; }\n"
+		"th.n, td.n { white-space: nowrap; }\n"
 		"th { background: #d9e1f2; font-weight: bold; }\n"
 		"</style></head><body>\n<h1>",
 		r->ncols > 6 ? " landscape" : "");
@@ -195,7 +203,7 @@ enum sw_err sw_report_html(const struct sw_report *r, const char *path, struct s
 		}
 		fputs("<tr>", f);
 		for (int c = 0; c < r->ncols; c++) {
-			fputs("<td>", f);
+			fputs(narrow(r, c) ? "<td class=\"n\">" : "<td>", f);
 			html_text(f, r->cells[i * (size_t)r->ncols + (size_t)c]);
 			fputs("</td>", f);
 		}
