@@ -80,6 +80,7 @@ void sw_cli_heap_for_fetching(void);
 json_t *sw_cli_finding_json(const char *key, const char *severity, const char *title,
 			    const char *evidence);
 
+int sw_cmd_agent(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_baseline(struct sw_cli *cli, int argc, char **argv);
 /*
  * Reads file path ("-": standard input) whole into a new NUL-terminated
@@ -97,6 +98,8 @@ int sw_cmd_export(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_policy(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_migrate(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_probe(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_serve(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_user(struct sw_cli *cli, int argc, char **argv);
 
 /* Compliance commands (cmd_review.c, cmd_mlps.c, cmd_rectify.c,
  * cmd_stats.c, cmd_report.c) and their shared helpers (cmd_stats.c). */

@@ -14,6 +14,7 @@
 
 static const struct sw_cmd cmds[] = {
 	/* Sorted by name: looked up with bsearch. */
+	{"agent", sw_cmd_agent, "host agents (sitewarden-agent): enrol one for a site, list them"},
 	{"baseline", sw_cmd_baseline, "defacement baselines: accept an authorised change, show, history"},
 	{"check", sw_cmd_check, "check sites now: availability, TLS, DNS, redirects and page analysis; --offline for saved pages"},
 	{"dept", sw_cmd_entity, "supervising departments (主管/监管部门)"},
@@ -30,9 +31,11 @@ static const struct sw_cmd cmds[] = {
 	{"region", sw_cmd_entity, "GB/T 2260 regions (行政区划)"},
 	{"report", sw_cmd_report, "bulletins (通报) and progress reports as XLSX, CSV or printable HTML"},
 	{"review", sw_cmd_review, "qualification review campaigns (开办审核/资格复核), identification, overrides"},
+	{"serve", sw_cmd_serve, "the HTTP API and dashboard (users, roles, agent events)"},
 	{"site", sw_cmd_entity, "websites (网站)"},
 	{"stats", sw_cmd_stats, "statistics by region, unit type, department or group"},
 	{"unit", sw_cmd_entity, "sponsoring units (主办单位)"},
+	{"user", sw_cmd_user, "accounts of the web dashboard and API: add, list, passwd, disable"},
 };
 
 #define NCMDS (sizeof cmds / sizeof cmds[0])
