@@ -80,7 +80,17 @@ void sw_cli_heap_for_fetching(void);
 json_t *sw_cli_finding_json(const char *key, const char *severity, const char *title,
 			    const char *evidence);
 
+int sw_cmd_alert(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_baseline(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_channel(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_incident(struct sw_cli *cli, int argc, char **argv);
+/* plan and drill. */
+int sw_cmd_plan(struct sw_cli *cli, int argc, char **argv);
+/* Shared by the response commands (cmd_alert.c): reads TIME (local
+ * "YYYY-MM-DD[ HH:MM[:SS]]", "...Z" for UTC, "@unix", "+N[smhd]" from now)
+ * into *out, -1 when bad; the acting person: by, else $USER, else "cli". */
+int sw__cli_time(const char *s, int64_t now, int64_t *out);
+const char *sw__cli_actor(const char *by);
 /*
  * Reads file path ("-": standard input) whole into a new NUL-terminated
  * buffer (*data, the caller's; its length in *len), refusing files over

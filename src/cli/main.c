@@ -14,14 +14,19 @@
 
 static const struct sw_cmd cmds[] = {
 	/* Sorted by name: looked up with bsearch. */
+	{"alert", sw_cmd_alert, "alerts: list, show, acknowledge, resolve, suppress; maintenance windows"},
 	{"baseline", sw_cmd_baseline, "defacement baselines: accept an authorised change, show, history"},
+	{"channel", sw_cmd_channel, "notification channels (webhook, DingTalk, WeCom, mail, syslog) and their queue"},
 	{"check", sw_cmd_check, "check sites now: availability, TLS, DNS, redirects and page analysis; --offline for saved pages"},
 	{"dept", sw_cmd_entity, "supervising departments (主管/监管部门)"},
+	{"drill", sw_cmd_plan, "emergency drills (应急演练): record and list"},
 	{"export", sw_cmd_export, "export the site register as CSV (UTF-8 with BOM) or XLSX"},
 	{"group", sw_cmd_entity, "website groups (网站群)"},
 	{"import", sw_cmd_import, "import a register from CSV (UTF-8, UTF-8 BOM or GBK), all or nothing"},
+	{"incident", sw_cmd_incident, "incidents (应急处置) along the reporting chain: open, step, close"},
 	{"migrate", sw_cmd_migrate, "copy the whole register to another store (SQLite file -> PostgreSQL)"},
 	{"person", sw_cmd_entity, "responsible persons (责任人)"},
+	{"plan", sw_cmd_plan, "emergency plans (应急预案) of sites and groups"},
 	{"policy", sw_cmd_policy, "monitoring policy, inherited global -> group -> site"},
 	{"probe", sw_cmd_probe, "the monitoring loop: check every site at its interval, store results"},
 	{"region", sw_cmd_entity, "GB/T 2260 regions (行政区划)"},
