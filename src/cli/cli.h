@@ -100,6 +100,7 @@ int sw_cli_read_file(const char *path, size_t max, char **data, size_t *len);
 
 int sw_cmd_check(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_check_offline(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_evidence(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_entity(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_import(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_export(struct sw_cli *cli, int argc, char **argv);

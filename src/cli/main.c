@@ -20,6 +20,7 @@ static const struct sw_cmd cmds[] = {
 	{"check", sw_cmd_check, "check sites now: availability, TLS, DNS, redirects and page analysis; --offline for saved pages"},
 	{"dept", sw_cmd_entity, "supervising departments (主管/监管部门)"},
 	{"drill", sw_cmd_plan, "emergency drills (应急演练): record and list"},
+	{"evidence", sw_cmd_evidence, "evidence fixing: frozen exchanges in a signed SM3 hash chain; export and verify packages"},
 	{"export", sw_cmd_export, "export the site register as CSV (UTF-8 with BOM) or XLSX"},
 	{"group", sw_cmd_entity, "website groups (网站群)"},
 	{"import", sw_cmd_import, "import a register from CSV (UTF-8, UTF-8 BOM or GBK), all or nothing"},
