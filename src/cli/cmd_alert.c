@@ -14,6 +14,8 @@
 #include "alert/json.h"
 #include "cli/cli.h"
 #include "cli/probe_show.h"
+#include "engine/engine.h"
+#include "incident/respond.h"
 #include "model/finding.h"
 #include "register/register.h"
 
@@ -374,4 +376,46 @@ int sw_cmd_alert(struct sw_cli *cli, int argc, char **argv)
 	if (!strcmp(verb, "show"))
 		return alert_show(st, id, &o);
 	return alert_set(st, verb, id, &o);
+}
+
+void sw__cli_respond_check(struct sw_store *st, const struct sw_engine_check *c, int content)
+{
+	struct sw_response r;
+	struct sw_errbuf eb;
+	size_t n[3] = {0};
+
+	sw_response_init(&r);
+	sw_errbuf_clear(&eb);
+	if (sw_response_engine_check(st, c, content, &r, &eb)) {
+		fprintf(stderr, "probe: alerts of site %" PRId64 ": %s\n", c->site_id, eb.msg);
+		sw_response_cleanup(&r);
+		return;
+	}
+	for (size_t i = 0; i < r.changes.n; i++)
+		n[r.changes.v[i].change]++;
+	if (r.changes.n)
+		printf("site %" PRId64 ": alerts %zu new, %zu reopened, %zu resolved; %zu "
+		       "notification(s) queued\n", c->site_id, n[SW_ALERT_CH_NEW],
+		       n[SW_ALERT_CH_REOPENED], n[SW_ALERT_CH_RESOLVED], r.queued);
+	for (size_t i = 0; i < r.n_opened; i++)
+		printf("site %" PRId64 ": incident %" PRId64 " opened\n", c->site_id, r.opened[i]);
+	sw_response_cleanup(&r);
+}
+
+void sw__cli_respond_tick(struct sw_store *st, int64_t now)
+{
+	struct sw_notify_stats s;
+	struct sw_errbuf eb;
+	size_t raised = 0;
+
+	sw_errbuf_clear(&eb);
+	if (sw_response_on_tick(st, now, &raised, &s, &eb)) {
+		fprintf(stderr, "probe: notifications: %s\n", eb.msg);
+		return;
+	}
+	if (raised)
+		printf("%zu overdue incident step(s) raised\n", raised);
+	if (s.sent || s.failed)
+		printf("notifications: %zu sent, %zu failed (will retry)%s\n", s.sent, s.failed,
+		       s.digests ? ", digests made" : "");
 }
