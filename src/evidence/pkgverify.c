@@ -291,7 +291,8 @@ static void head(struct pv *v)
 		return;
 	}
 	if (sw_ev_key_verify(key, h->data, h->len, s->data, s->len, NULL))
-		problem(v, "head.sig", "bad signature: does not verify over head.txt with pubkey.pem");
+		problem(v, "head.sig (over head.txt)",
+			"bad signature: does not verify over head.txt with pubkey.pem");
 	sw_ev_key_free(key);
 }
 
