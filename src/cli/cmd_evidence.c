@@ -108,7 +108,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	};
 	int c;
 
-	optind = 1;
+	optind = 0; /* glibc: re-initialise, argv is a new vector */
 	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': o->json = 1; break;

@@ -71,10 +71,12 @@ static void batch_free(struct batch *b)
 		free(b->owned[i]);
 }
 
-/* Stops the walk at the first row: the check has entries already. */
+/* Stops the walk at the first row frozen from the check itself (files
+ * the agent attached to the check do not count). */
 static int any_cb(void *arg, const struct sw_ev_row *r)
 {
-	(void)r;
+	if (!strcmp(r->kind, "file") || !strcmp(r->kind, "export"))
+		return 0;
 	*(int *)arg = 1;
 	return 1;
 }
