@@ -221,6 +221,17 @@ static void on_result(struct sw_fetch_result *res, void *arg)
 	struct sw_fetch_result *r;
 
 	t->r[sl->i] = res;
+	/* The spider's and the search visitor's views follow the site's own
+	 * one after the other on its connection (one TLS handshake for the
+	 * three), and only for a page worth analysing. */
+	if (run->content && sl->i < SW_FETCH_AS_SEARCH) {
+		int next = sl->i + 1;
+
+		if (res->err == SW_FETCH_EABORTED || !sw_fetched_analysable(t->r[SW_FETCH_AS_SELF]) ||
+		    sw_fetcher_add_ex(run->f, res->url, &t->slot[next], (enum sw_fetch_as)next,
+				      SW_FETCH_F_NEXT | (next < SW_FETCH_AS_SEARCH ? SW_FETCH_F_KEEP : 0)))
+			t->pending -= SW_FETCH_AS_SEARCH - sl->i; /* the views not asked for */
+	}
 	if (--t->pending > 0)
 		return;
 	r = t->r[SW_FETCH_AS_SELF];
@@ -272,11 +283,9 @@ static enum sw_err queue_target(struct run *run, struct target *t, const char *u
 		t->slot[i] = (struct slot){t, i};
 	paths = sw_exposure_paths(&n);
 	t->pending = 1 + (run->content ? 2 : 0) + (run->exposure ? 1 + (int)n : 0);
-	if ((rc = sw_fetcher_add_as(run->f, url, &t->slot[SW_FETCH_AS_SELF], SW_FETCH_AS_SELF)))
-		return rc;
-	if (run->content &&
-	    ((rc = sw_fetcher_add_as(run->f, url, &t->slot[SW_FETCH_AS_SPIDER], SW_FETCH_AS_SPIDER)) ||
-	     (rc = sw_fetcher_add_as(run->f, url, &t->slot[SW_FETCH_AS_SEARCH], SW_FETCH_AS_SEARCH))))
+	/* The other views are queued when this one is done (on_result). */
+	if ((rc = sw_fetcher_add_ex(run->f, url, &t->slot[SW_FETCH_AS_SELF], SW_FETCH_AS_SELF,
+				    run->content ? SW_FETCH_F_KEEP : 0)))
 		return rc;
 	if (!run->exposure)
 		return SW_OK;

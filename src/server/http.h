@@ -71,6 +71,8 @@ const char *sw_req_header(const struct sw_req *rq, const char *name);
 
 struct sw_resp {
 	int status;              /* 0 until a handler sets it */
+	char etag[24];           /* ETag header, quoted; "" none (static files; 304 too) */
+	const char *cache_control; /* Cache-Control header, static string; NULL none */
 	json_t *json;            /* owned: sent as application/json */
 	char *body;              /* owned (malloc): sent as is when json is NULL */
 	size_t body_len;
