@@ -45,7 +45,8 @@ static void problem(struct pv *v, const char *where, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	v->problems++;
-	v->cb(v->arg, where, what);
+	if (v->cb)
+		v->cb(v->arg, where, what);
 }
 
 /* Passes a tar problem on. */

@@ -34,21 +34,28 @@ cat >"$NG/www/index.html" <<'HTML'
 <p>主办单位：某某县人民政府办公室</p></body></html>
 HTML
 
+H=www.example.gov.cn
+# A self-signed certificate for the HTTPS side, whose chain is frozen.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+	-subj "/CN=$H" -addext "subjectAltName=DNS:$H" -keyout "$NG/key.pem" -out "$NG/cert.pem" \
+	2>/dev/null || fail "openssl req"
 write_conf() {
 	PORT=$(free_port)
-	NGINX_WAIT_PORT=$PORT
+	TLSPORT=$(free_port)
+	NGINX_WAIT_PORT=$TLSPORT
 	{
 		nginx_head
 		cat <<-EOF
 			charset utf-8;
 			server { listen 127.0.0.1:$PORT; root $NG/www; }
+			server { listen 127.0.0.1:$TLSPORT ssl; root $NG/www;
+				ssl_certificate $NG/cert.pem; ssl_certificate_key $NG/key.pem; }
 		}
 		EOF
 	} >"$NG/nginx.conf"
 }
 nginx_start write_conf || fail "nginx did not start"
 
-H=www.example.gov.cn
 run 0 "$SW" unit add --name 某某县人民政府办公室 --type party_gov --region 110000
 run 0 "$SW" site add --name 某某县人民政府 --url "http://$H:$PORT/" --unit 某某县人民政府办公室
 run 0 "$SW" probe --now "$H"
@@ -129,6 +136,29 @@ bad_case $(($(data_at pubkey.pem) + 40)) pubkey.pem
 bad_case $(($(data_at manifest.txt) - 512 + 130)) manifest.txt      # its header's size field
 bad_case $(($(data_at head.txt) + 200)) head.txt                    # zero padding after it
 bad_case $(($(stat -c %s "$W/case.tar") - 5)) archive               # the end mark
+
+# A live freeze of the HTTPS page keeps the whole exchange: the request
+# header block as sent, every resolved address, and the certificate chain
+# exactly as the server sent it.
+run 0 "$SW" evidence freeze --site 某某县人民政府 --url "https://$H:$TLSPORT/" \
+	--resolve "$H:$TLSPORT:127.0.0.1" --json
+eq "$(jq .items "$W/out")" 9 "items of a live HTTPS freeze"
+run 0 "$SW" evidence list --site 某某县人民政府 --json
+cp "$W/out" "$W/list.json"
+jq -r '.[].kind' "$W/list.json" >"$W/kinds"
+for k in request request-headers response headers body addresses certificate-chain certificates findings; do
+	grep -qx "$k" "$W/kinds" || fail "live freeze lacks $k"
+done
+SEQ=$(jq -r '[.[] | select(.kind == "certificate-chain")][0].seq' "$W/list.json")
+run 0 "$SW" evidence show "$SEQ" --raw
+cmp <(openssl x509 -in "$W/out") <(openssl x509 -in "$NG/cert.pem") || fail "frozen chain is not the server's"
+SEQ=$(jq -r '[.[] | select(.kind == "request-headers")][0].seq' "$W/list.json")
+run 0 "$SW" evidence show "$SEQ" --raw
+has "$W/out" "GET / HTTP/"
+has "$W/out" "Host: $H:$TLSPORT"
+SEQ=$(jq -r '[.[] | select(.kind == "addresses")][0].seq' "$W/list.json")
+run 0 "$SW" evidence show "$SEQ" --raw
+eq "$(jq -r '.resolved[0]' "$W/out")" 127.0.0.1 "resolved address"
 
 # Another package of the same ledger, by site and time, with SHA-256
 # entries and an Ed25519 key (made beside the SM2 one), verifies by both

@@ -18,6 +18,8 @@
 #include "evidence/evidence.h"
 #include "model/entity.h"
 #include "probe/fetch.h"
+#include "store/alert.h"
+#include "store/incident.h"
 
 /* The store and where it lives, so a test can reach behind its back. */
 struct where {
@@ -325,12 +327,90 @@ static void test_freeze_export(void **state)
 	sw_store_close(st);
 }
 
+static int seq_add(void *arg, int64_t seq)
+{
+	struct seqs *s = arg;
+
+	if (s->n < 64)
+		s->v[s->n++] = seq;
+	return 0;
+}
+
+/* An incident's evidence is the entries of the checks its alerts were
+ * seen in; checks not frozen at detection are frozen from the store. */
+static void test_incident(void **state)
+{
+	struct where w;
+	struct sw_store *st = open_store(&w);
+	struct sw_evidence *ev = open_ev(st, &w, SW_EV_SM3, SW_EV_SM2);
+	struct sw_check_finding f = {"darklink", "high", "暗链", "{\"domain\":\"x.test\"}"};
+	struct sw_check_row c = {0};
+	struct sw_site_state ss = {0};
+	struct sw_alert_row a = {0};
+	struct sw_incident_row in = {0};
+	struct seqs got = {0};
+	int64_t site, check1, alert, incident;
+	char unit[24];
+	unsigned char *pkg = NULL;
+	size_t len;
+
+	(void)state;
+	snprintf(unit, sizeof unit, "%lld",
+		 (long long)add_rec(st, SW_ENT_UNIT, "name", "单位", "type", "party_gov", "region",
+				    "110000", NULL));
+	site = add_rec(st, SW_ENT_SITE, "name", "a", "url", "http://a.test/", "unit", unit,
+		       "status", "online", "review_state", "pending", NULL);
+	c.site_id = ss.site_id = site;
+	ss.up = 1;
+	c.status = 200;
+	for (int i = 0; i < 2; i++) {
+		c.checked_at = 100 + i;
+		assert_int_equal(sw_store_check_record(st, &c, &f, 1, &ss, 400, 0, NULL, NULL), SW_OK);
+		if (!i)
+			check1 = c.id;
+	}
+	a.site_id = site;
+	a.kind = "darklink";
+	a.fingerprint = "x.test";
+	a.severity = "high";
+	a.title = "暗链";
+	a.state = SW_ALERT_OPEN;
+	a.first_seen = a.last_seen = a.state_at = 100;
+	a.first_check_id = a.last_check_id = check1;
+	assert_int_equal(sw_store_alert_insert(st, &a, &alert, NULL), SW_OK);
+	assert_int_equal(sw_store_alert_seen(st, alert, c.id, 101, "high", "暗链", NULL, NULL, 0, NULL),
+			 SW_OK);
+	in.site_id = site;
+	in.title = "暗链";
+	in.severity = "high";
+	in.state = "open";
+	in.source = "auto";
+	in.opened_at = 100;
+	assert_int_equal(sw_store_incident_add(st, &in, &incident, NULL), SW_OK);
+	assert_int_equal(sw_store_incident_link(st, incident, alert, NULL), SW_OK);
+
+	assert_int_equal(sw_evidence_incident_seqs(ev, incident, seq_add, &got, NULL), SW_OK);
+	assert_int_equal(got.n, 8); /* request response addresses findings of each check */
+	assert_int_equal(sw_evidence_incident_seqs(ev, incident + 100, seq_add, &got, NULL),
+			 SW_ENOTFOUND);
+	assert_int_equal(sw_evidence_export(ev, got.v, got.n, "incident", &pkg, &len, NULL), SW_OK);
+	assert_int_equal(sw_evidence_verify_package(pkg, len, NULL, NULL, NULL, NULL), SW_OK);
+	free(pkg);
+	/* Asked again, nothing is frozen twice. */
+	got.n = 0;
+	assert_int_equal(sw_evidence_incident_seqs(ev, incident, seq_add, &got, NULL), SW_OK);
+	assert_int_equal(got.n, 8);
+	sw_evidence_free(ev);
+	sw_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chain_1000),
 		cmocka_unit_test(test_sha256_ed25519),
 		cmocka_unit_test(test_freeze_export),
+		cmocka_unit_test(test_incident),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
