@@ -57,6 +57,16 @@ static const struct sw_policy_field fields[] = {
 	 "minutes to recover the site"},
 	{"incident_close_days", "结案时限(天)", SW_PT_INT, 1, 365, NULL, "30",
 	 "days to close an incident with cause, fix and accountability"},
+	{"mlps_cycle_g3", "三级测评周期(月)", SW_PT_INT, 0, 60, NULL, "12",
+	 "months between MLPS assessments of a grade 3 system (0: no fixed cycle)"},
+	{"mlps_cycle_g4", "四级测评周期(月)", SW_PT_INT, 0, 60, NULL, "6",
+	 "months between MLPS assessments of a grade 4 system"},
+	{"mlps_cycle_g5", "五级测评周期(月)", SW_PT_INT, 0, 60, NULL, "6",
+	 "months between MLPS assessments of a grade 5 system"},
+	{"mlps_due_soon_days", "测评到期提醒(天)", SW_PT_INT, 1, 365, NULL, "30",
+	 "an MLPS assessment due within this many days is listed as due soon"},
+	{"prelaunch_check_days", "上线前检测有效期(天)", SW_PT_INT, 1, 365, NULL, "30",
+	 "a site goes from pre-launch to online only after a passing check this recent"},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])
