@@ -80,7 +80,24 @@ void sw_cli_heap_for_fetching(void);
 json_t *sw_cli_finding_json(const char *key, const char *severity, const char *title,
 			    const char *evidence);
 
+int sw_cmd_agent(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_alert(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_baseline(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_channel(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_incident(struct sw_cli *cli, int argc, char **argv);
+/* plan and drill. */
+int sw_cmd_plan(struct sw_cli *cli, int argc, char **argv);
+/* Shared by the response commands (cmd_alert.c): reads TIME (local
+ * "YYYY-MM-DD[ HH:MM[:SS]]", "...Z" for UTC, "@unix", "+N[smhd]" from now)
+ * into *out, -1 when bad; the acting person: by, else $USER, else "cli". */
+int sw__cli_time(const char *s, int64_t now, int64_t *out);
+const char *sw__cli_actor(const char *by);
+/* The probe's hooks into alerts, notifications and incidents: after each
+ * recorded check (content: page analysis is on) and once per round.  They
+ * print what changed and report failures on stderr without stopping. */
+struct sw_engine_check;
+void sw__cli_respond_check(struct sw_store *st, const struct sw_engine_check *c, int content);
+void sw__cli_respond_tick(struct sw_store *st, int64_t now);
 /*
  * Reads file path ("-": standard input) whole into a new NUL-terminated
  * buffer (*data, the caller's; its length in *len), refusing files over
@@ -97,6 +114,8 @@ int sw_cmd_export(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_policy(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_migrate(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_probe(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_serve(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_user(struct sw_cli *cli, int argc, char **argv);
 
 /* Compliance commands (cmd_review.c, cmd_mlps.c, cmd_rectify.c,
  * cmd_stats.c, cmd_report.c) and their shared helpers (cmd_stats.c). */
