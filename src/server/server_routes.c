@@ -10,5 +10,7 @@ const struct sw_route *const sw_server_tables[] = {
 	sw_api_routes_meta,
 	sw_api_routes_auth,
 	sw_api_routes_agent,
+	sw_api_routes_register,
+	sw_api_routes_monitor,
 	NULL,
 };
