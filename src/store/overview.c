@@ -51,8 +51,9 @@ static const char *const q_head[Q__N] = {
 	 * deadline, rectifications marked overdue or past their deadline (?11
 	 * is today as YYYY-MM-DD).  One statement: the three subqueries reuse
 	 * the scope's parameters. */
-	[Q_OVERDUE] = "SELECT (SELECT count(*) FROM alerts a JOIN sites x ON x.id = a.site_id JOIN "
-		      "units u ON u.id = x.unit_id WHERE a.state = 'open' AND a.first_seen < ?10 AND ",
+	[Q_OVERDUE] = ("SELECT (SELECT count(*) FROM alerts a JOIN sites x ON x.id = a.site_id "
+		       "JOIN units u ON u.id = x.unit_id WHERE a.state = 'open' AND "
+		       "a.first_seen < ?10 AND "),
 };
 static const char *const q_tail[Q__N] = {
 	[Q_STATE] = "",
