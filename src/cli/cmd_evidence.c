@@ -17,12 +17,17 @@
 
 #include "cli/cli.h"
 #include "evidence/evidence.h"
+#include "probe/fetch.h"
 #include "register/register.h"
+#include "store/incident.h"
 
 #define MAX_CHECKS 1000
+#define MAX_RESOLVE 16
 
 struct opts {
-	const char *key_dir, *out, *site, *label, *name, *type;
+	const char *key_dir, *out, *site, *label, *name, *type, *url, *ca_file;
+	const char *resolve[MAX_RESOLVE + 1];
+	size_t n_resolve;
 	enum sw_ev_hash hash;
 	enum sw_ev_sig sig;
 	int json, raw;
@@ -47,6 +52,9 @@ static int help(FILE *f)
 		"  list [--site S] [--check ID] [--since T] [--limit N]\n"
 		"  show SEQ [--raw]               one entry (--raw: its bytes to stdout)\n"
 		"  freeze --check ID...           freeze stored checks after the fact\n"
+		"  freeze --site S [--url U] [--resolve H:P:A] [--ca-file F]\n"
+		"                                 fetch the site's page now and freeze the\n"
+		"                                 whole exchange (headers, body, addresses, chain)\n"
 		"  add --site S [--check ID] --name N [--type MEDIA] FILE   freeze a file\n"
 		"                                 (e.g. one the agent quarantined)\n"
 		"  sign                           sign the ledger head now\n"
@@ -104,11 +112,13 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"limit", required_argument, NULL, 'n'},  {"label", required_argument, NULL, 'l'},
 		{"name", required_argument, NULL, 'N'},	  {"type", required_argument, NULL, 'T'},
 		{"raw", no_argument, NULL, 'r'},	  {"help", no_argument, NULL, 'h'},
+		{"url", required_argument, NULL, 'u'},	  {"resolve", required_argument, NULL, 'R'},
+		{"ca-file", required_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
-	optind = 1;
+	optind = 0; /* glibc: re-initialise, argv is a new vector */
 	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': o->json = 1; break;
@@ -119,6 +129,13 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'l': o->label = optarg; break;
 		case 'N': o->name = optarg; break;
 		case 'T': o->type = optarg; break;
+		case 'u': o->url = optarg; break;
+		case 'a': o->ca_file = optarg; break;
+		case 'R':
+			if (o->n_resolve == MAX_RESOLVE)
+				return sw_cli_usage("evidence", "at most %d --resolve entries", MAX_RESOLVE);
+			o->resolve[o->n_resolve++] = optarg;
+			break;
 		case 'H':
 			if (sw_ev_hash_parse(optarg, &o->hash))
 				return sw_cli_usage("evidence", "--hash is sm3 or sha256");
@@ -211,6 +228,14 @@ static int seq_cb(void *arg, const struct sw_ev_row *r)
 	return 0;
 }
 
+/* Adds one seq (from sw_evidence_incident_seqs). */
+static int seq_add(void *arg, int64_t seq)
+{
+	struct sw_ev_row r = {.seq = seq, .kind = "item"};
+
+	return seq_cb(arg, &r);
+}
+
 struct freeze_ctx {
 	struct sw_evidence *ev;
 	struct seqs *s;
@@ -253,10 +278,13 @@ static int write_file(const char *path, const unsigned char *p, size_t len)
 /* Gathers the seqs of what an export covers into s; freezes stored checks
  * that are not frozen yet. */
 static enum sw_err gather(struct sw_evidence *ev, struct sw_store *st, const struct opts *o,
-			  int64_t site, struct seqs *s, struct sw_errbuf *eb)
+			  int64_t site, int64_t incident, struct seqs *s, struct sw_errbuf *eb)
 {
 	struct freeze_ctx fc = {.ev = ev, .s = s, .eb = eb};
 	enum sw_err rc;
+
+	if (incident)
+		return sw_evidence_incident_seqs(ev, incident, seq_add, s, eb);
 
 	if (site) {
 		if ((rc = sw_store_ev_checks_with_findings(st, site, o->since, 0, freeze_collect, &fc,
@@ -280,27 +308,26 @@ static int cmd_export(struct sw_cli *cli, struct opts *o, int argc, char **argv)
 	struct sw_errbuf eb;
 	unsigned char *pkg = NULL;
 	size_t len = 0;
-	int64_t site = 0;
+	int64_t site = 0, incident = 0;
 	char label[64];
 	enum sw_err rc;
 	int status;
 
-	(void)argv;
 	if (!o->out)
 		return sw_cli_usage("evidence", "export needs -o FILE");
-	if (optind < argc)
-		return sw_cli_usage("evidence",
-				    "export by incident is not available yet in this build; "
-				    "use --check ID... or --site S --since T");
-	if (!o->n_checks == !o->site)
-		return sw_cli_usage("evidence", "export takes --check ID... or --site S");
+	if (optind < argc - 1 || (optind == argc - 1 && (o->n_checks || o->site)))
+		return sw_cli_usage("evidence", "export takes one INCIDENT, --check ID... or --site S");
+	if (optind == argc - 1 && (incident = parse_id(argv[optind])) < 0)
+		return sw_cli_usage("evidence", "not an incident id: %s", argv[optind]);
+	if (!incident && !o->n_checks == !o->site)
+		return sw_cli_usage("evidence", "export takes one INCIDENT, --check ID... or --site S");
 	if ((status = open_ev(cli, o, 1, &ev)))
 		return status;
 	sw_errbuf_clear(&eb);
 	if (o->site &&
 	    (rc = sw_reg_resolve(cli->st, sw_entity_get(SW_ENT_SITE), o->site, &site, &eb)))
 		goto fail;
-	if ((rc = gather(ev, cli->st, o, site, &s, &eb)))
+	if ((rc = gather(ev, cli->st, o, site, incident, &s, &eb)))
 		goto fail;
 	if (s.oom) {
 		rc = sw_errf(&eb, SW_ELIMIT, "too many items for one package");
@@ -308,6 +335,8 @@ static int cmd_export(struct sw_cli *cli, struct opts *o, int argc, char **argv)
 	}
 	if (o->label)
 		snprintf(label, sizeof label, "%s", o->label);
+	else if (incident)
+		snprintf(label, sizeof label, "evidence-incident%lld", (long long)incident);
 	else if (site)
 		snprintf(label, sizeof label, "evidence-site%lld", (long long)site);
 	else
@@ -553,6 +582,60 @@ static int cmd_show(struct sw_cli *cli, const struct opts *o, int argc, char **a
 	return SW_EXIT_OK;
 }
 
+/* Keeps the one result of a live fetch. */
+static void fetched(struct sw_fetch_result *r, void *arg)
+{
+	*(struct sw_fetch_result **)arg = r;
+}
+
+/* Fetches the site's page (or o->url) now and freezes the exchange. */
+static int freeze_live(struct sw_cli *cli, const struct opts *o)
+{
+	struct sw_fetch_result *r = NULL;
+	struct sw_fetcher *f = NULL;
+	struct sw_fetch_opts fo;
+	struct sw_evidence *ev;
+	struct sw_errbuf eb;
+	struct sw_rec rec;
+	char url[2048] = "";
+	int64_t site = 0;
+	size_t n = 0;
+	enum sw_err rc;
+	int status;
+
+	if ((status = open_ev(cli, o, 1, &ev)))
+		return status;
+	sw_errbuf_clear(&eb);
+	if ((rc = sw_reg_resolve(cli->st, sw_entity_get(SW_ENT_SITE), o->site, &site, &eb)) ||
+	    (rc = sw_store_get(cli->st, sw_entity_get(SW_ENT_SITE), site, &rec, &eb)))
+		goto out;
+	snprintf(url, sizeof url, "%s",
+		 o->url ? o->url : sw_rec_get(&rec, sw_field_index(SW_ENT_SITE, "url")));
+	sw_rec_cleanup(&rec);
+	sw_fetch_opts_init(&fo);
+	((struct opts *)o)->resolve[o->n_resolve] = NULL;
+	fo.resolve = o->n_resolve ? o->resolve : NULL;
+	fo.ca_file = o->ca_file;
+	if ((rc = sw_fetcher_new(&fo, &f, &eb)) || (rc = sw_fetcher_add(f, url, NULL)) ||
+	    (rc = sw_fetcher_run(f, fetched, &r, &eb)))
+		goto out;
+	if (!r) {
+		rc = sw_errf(&eb, SW_EIO, "%s: no result", url);
+		goto out;
+	}
+	rc = sw_evidence_freeze_check(ev, site, 0, r, NULL, 0, &n, &eb);
+out:
+	sw_fetch_result_free(r);
+	sw_fetcher_free(f);
+	sw_evidence_free(ev);
+	if (rc)
+		return sw_cli_fail_eb(rc, &eb);
+	if (o->json)
+		return sw_cli_print_json(json_pack("{s:I, s:s}", "items", (json_int_t)n, "url", url));
+	printf("%zu items frozen from %s\n", n, url);
+	return SW_EXIT_OK;
+}
+
 static int cmd_freeze(struct sw_cli *cli, const struct opts *o)
 {
 	struct sw_evidence *ev;
@@ -561,8 +644,10 @@ static int cmd_freeze(struct sw_cli *cli, const struct opts *o)
 	enum sw_err rc = SW_OK;
 	int status;
 
-	if (!o->n_checks)
-		return sw_cli_usage("evidence", "freeze needs --check ID...");
+	if (o->site && !o->n_checks)
+		return freeze_live(cli, o);
+	if (!o->n_checks || o->site)
+		return sw_cli_usage("evidence", "freeze takes --check ID... or --site S");
 	if ((status = open_ev(cli, o, 1, &ev)))
 		return status;
 	sw_errbuf_clear(&eb);

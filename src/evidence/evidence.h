@@ -102,6 +102,18 @@ enum sw_err sw_evidence_freeze_check(struct sw_evidence *ev, int64_t site_id, in
 				     const struct sw_check_finding *f, size_t n, size_t *n_items,
 				     struct sw_errbuf *eb);
 
+struct sw_engine_check;
+
+/*
+ * Freezes the check the engine hands to its on_check hook (engine/engine.h):
+ * c->self's full exchange (request headers as sent, every resolved address,
+ * the certificate chain as PEM besides the items above) and c's findings
+ * with the page each was found on.  Does nothing when that check is frozen
+ * already.  SW_EINVAL when c has no exchange (c->self NULL).
+ */
+enum sw_err sw_evidence_freeze_engine(struct sw_evidence *ev, const struct sw_engine_check *c,
+				      size_t *n_items, struct sw_errbuf *eb);
+
 /*
  * Freezes check check_id after the fact from what the store holds: the
  * check row, its findings and the body snapshot it names (absent when the
@@ -110,6 +122,16 @@ enum sw_err sw_evidence_freeze_check(struct sw_evidence *ev, int64_t site_id, in
  */
 enum sw_err sw_evidence_freeze_stored(struct sw_evidence *ev, int64_t check_id,
 				      size_t *n_items, struct sw_errbuf *eb);
+
+/*
+ * Calls cb with the seq of every entry an incident's package holds (the
+ * entries of the checks its alerts were seen in, frozen from the store
+ * first when they were not frozen at detection), in check order.  A
+ * non-zero return stops.  SW_ENOTFOUND when there is no such incident.
+ */
+enum sw_err sw_evidence_incident_seqs(struct sw_evidence *ev, int64_t incident_id,
+				      int (*cb)(void *arg, int64_t seq), void *arg,
+				      struct sw_errbuf *eb);
 
 /*
  * Signs the current head (when there is one and `force` is set, or when

@@ -1,12 +1,14 @@
 /*
  * freeze.c - turning what a check saw into ledger items.
  *
- * One check freezes as up to seven items, each a file a person can open:
- * request.json (what was asked, every redirect hop), response.json (status
- * line facts, timings, errors), response-headers.txt (the raw header
- * block as received), the body (raw bytes after content decoding only,
- * the page as the server sent it), addresses.json, certificates.json (the
- * chain's facts as the prober recorded them) and findings.json.  JSON is
+ * One check freezes as up to nine items, each a file a person can open:
+ * request.json (what was asked, every redirect hop), request-headers.txt
+ * (the request header block as sent), response.json (status line facts,
+ * timings, errors), response-headers.txt (the raw header block as
+ * received), the body (raw bytes after content decoding only, the page as
+ * the server sent it), addresses.json (every resolved address and each
+ * hop's peer), certificates.pem (the chain as the server sent it),
+ * certificates.json (its facts and our verdict) and findings.json.  JSON is
  * written with sorted keys so the same facts always make the same bytes.
  *
  * A check is frozen once: a second call for the same check id (the live
@@ -18,13 +20,14 @@
 
 #include <jansson.h>
 
+#include "engine/engine.h"
 #include "evidence/ledger.h"
 #include "model/entity.h"
 #include "probe/fetch.h"
 #include "store/evidence.h"
 #include "store/store.h"
 
-#define MAX_ITEMS 8
+#define MAX_ITEMS 12
 
 /* Items being collected; the JSON texts are owned here. */
 struct batch {
@@ -71,10 +74,12 @@ static void batch_free(struct batch *b)
 		free(b->owned[i]);
 }
 
-/* Stops the walk at the first row: the check has entries already. */
+/* Stops the walk at the first row frozen from the check itself (files
+ * the agent attached to the check do not count). */
 static int any_cb(void *arg, const struct sw_ev_row *r)
 {
-	(void)r;
+	if (!strcmp(r->kind, "file") || !strcmp(r->kind, "export"))
+		return 0;
 	*(int *)arg = 1;
 	return 1;
 }
@@ -114,7 +119,7 @@ static const char *as_name(enum sw_fetch_as as)
 static void live_request(struct batch *b, const struct sw_fetch_result *r, int64_t site,
 			 int64_t check)
 {
-	json_t *hops = json_array(), *addrs = json_array();
+	json_t *hops = json_array(), *addrs = json_array(), *resolved = json_array();
 
 	for (size_t i = 0; i < r->n_hops && i < 64; i++) {
 		const struct sw_fetch_hop *h = &r->hops[i];
@@ -126,12 +131,19 @@ static void live_request(struct batch *b, const struct sw_fetch_result *r, int64
 		json_array_append_new(addrs, json_pack("{s:s?, s:s, s:i}", "url", h->url, "ip", h->ip,
 						       "port", (json_int_t)h->port));
 	}
+	for (size_t i = 0; i < r->n_addrs && i < 16; i++)
+		json_array_append_new(resolved, json_string(r->addrs[i]));
 	add_json(b, "request", "request.json",
-		 json_pack("{s:s, s:s?, s:s?, s:s, s:o}", "method", "GET", "url", r->url,
-			   "final_url", r->final_url, "as", as_name(r->as), "hops", hops),
+		 json_pack("{s:s, s:s?, s:s?, s:s, s:o}", "method",
+			   r->req_method ? r->req_method : "GET", "url", r->url, "final_url",
+			   r->final_url, "as", as_name(r->as), "hops", hops),
 		 site, check);
+	if (r->req_headers)
+		add_bytes(b, "request-headers", "request-headers.txt", "text/plain", r->req_headers,
+			  r->req_headers_len, site, check);
 	add_json(b, "addresses", "addresses.json",
-		 json_pack("{s:s, s:i, s:o}", "primary_ip", r->primary_ip, "primary_port",
+		 json_pack("{s:o, s:I, s:s, s:i, s:o}", "resolved", resolved, "resolve_us",
+			   (json_int_t)r->resolve_us, "primary_ip", r->primary_ip, "primary_port",
 			   (json_int_t)r->primary_port, "hops", addrs),
 		 site, check);
 }
@@ -177,12 +189,33 @@ static void live_certs(struct batch *b, const struct sw_fetch_result *r, int64_t
 						(json_int_t)c->not_after, "self_signed",
 						c->self_signed));
 	}
+	if (tls->chain_pem)
+		add_bytes(b, "certificate-chain", "certificates.pem", "application/x-pem-file",
+			  tls->chain_pem, strlen(tls->chain_pem), site, check);
 	add_json(b, "certificates", "certificates.json",
 		 json_pack("{s:s, s:b, s:I, s:s, s:b, s:o}", "version", tls->version, "verified",
 			   tls->verified, "verify_code", (json_int_t)tls->verify_code,
 			   "verify_msg", tls->verify_msg, "name_match", tls->name_match, "chain",
 			   chain),
 		 site, check);
+}
+
+static const char *body_name(const char *ctype);
+
+/* Every item of one live exchange: request, response, headers, body,
+ * addresses and (HTTPS) certificates. */
+static void live_exchange(struct batch *b, const struct sw_fetch_result *r, int64_t site,
+			  int64_t check)
+{
+	live_request(b, r, site, check);
+	live_response(b, r, site, check);
+	add_bytes(b, "headers", "response-headers.txt", "text/plain", r->headers,
+		  r->headers ? r->headers_len : 0, site, check);
+	add_bytes(b, "body", body_name(r->content_type),
+		  r->content_type && *r->content_type ? r->content_type : NULL, r->body,
+		  r->body_len, site, check);
+	if (r->tls.present)
+		live_certs(b, r, site, check);
 }
 
 /* The name a body item gets, by its media type, so it opens in the right
@@ -226,16 +259,36 @@ enum sw_err sw_evidence_freeze_check(struct sw_evidence *ev, int64_t site_id, in
 		*n_items = 0;
 	if ((rc = already(ev, check_id, &frozen, eb)) || frozen)
 		return rc;
-	live_request(&b, r, site_id, check_id);
-	live_response(&b, r, site_id, check_id);
-	add_bytes(&b, "headers", "response-headers.txt", "text/plain", r->headers,
-		  r->headers ? r->headers_len : 0, site_id, check_id);
-	add_bytes(&b, "body", body_name(r->content_type),
-		  r->content_type && *r->content_type ? r->content_type : NULL, r->body,
-		  r->body_len, site_id, check_id);
-	if (r->tls.present)
-		live_certs(&b, r, site_id, check_id);
+	live_exchange(&b, r, site_id, check_id);
 	add_findings(&b, f, n, site_id, check_id);
+	return commit(ev, &b, n_items, eb);
+}
+
+enum sw_err sw_evidence_freeze_engine(struct sw_evidence *ev, const struct sw_engine_check *c,
+				      size_t *n_items, struct sw_errbuf *eb)
+{
+	struct batch b = {0};
+	json_t *a;
+	enum sw_err rc;
+	int frozen;
+
+	if (n_items)
+		*n_items = 0;
+	if (!c->self)
+		return sw_errf(eb, SW_EINVAL, "check %lld has no exchange to freeze",
+			       (long long)c->check_id);
+	if ((rc = already(ev, c->check_id, &frozen, eb)) || frozen)
+		return rc;
+	live_exchange(&b, c->self, c->site_id, c->check_id);
+	a = json_array();
+	for (size_t i = 0; i < c->n_findings; i++) {
+		const struct sw_engine_finding *f = &c->findings[i];
+
+		json_array_append_new(a, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "check", f->key,
+						   "severity", f->severity, "title", f->title,
+						   "evidence", f->evidence, "page", f->page));
+	}
+	add_json(&b, "findings", "findings.json", a, c->site_id, c->check_id);
 	return commit(ev, &b, n_items, eb);
 }
 

@@ -64,6 +64,10 @@ enum sw_err sw_evidence_open(struct sw_store *st, const struct sw_ev_opts *o,
 		sw_evidence_free(ev);
 		return rc;
 	}
+	/* Signatures made before a switch of algorithm stay checkable. */
+	if (o->key_dir)
+		sw_ev_key_open(o->key_dir, o->sig == SW_EV_SM2 ? SW_EV_ED25519 : SW_EV_SM2, 0,
+			       &ev->other, NULL);
 	*out = ev;
 	return SW_OK;
 }
@@ -75,6 +79,7 @@ void sw_evidence_free(struct sw_evidence *ev)
 	sw_ev_hasher_free(ev->hs[0]);
 	sw_ev_hasher_free(ev->hs[1]);
 	sw_ev_key_free(ev->key);
+	sw_ev_key_free(ev->other);
 	free(ev);
 }
 
@@ -442,6 +447,7 @@ static int lv_sig(void *arg, const struct sw_ev_sig_row *r)
 {
 	struct lv *v = arg;
 	char algo[16], hash[SW_EV_HEX_LEN], stored[SW_EV_HEX_LEN] = "";
+	struct sw_ev_key *key;
 	long long seq, at;
 
 	v->stats->signatures++;
@@ -455,11 +461,14 @@ static int lv_sig(void *arg, const struct sw_ev_sig_row *r)
 	if (strcmp(stored, hash))
 		lv_problem(v, r->seq, "signature %lld: signed head hash is not the entry's",
 			   (long long)r->id);
-	if (!v->ev->key || strcmp(r->key_id, sw_ev_key_id(v->ev->key)))
-		lv_problem(v, r->seq, "signature %lld: made with key %.16s..., which is not loaded",
-			   (long long)r->id, r->key_id);
-	else if (sw_ev_key_verify(v->ev->key, r->head_text, strlen(r->head_text), r->sig,
-				  r->sig_len, NULL))
+	key = v->ev->key && !strcmp(r->key_id, sw_ev_key_id(v->ev->key))	 ? v->ev->key
+	      : v->ev->other && !strcmp(r->key_id, sw_ev_key_id(v->ev->other)) ? v->ev->other
+										 : NULL;
+	if (!key)
+		lv_problem(v, r->seq, "signature %lld: made with key %.16s..., which is not in the "
+			   "key directory", (long long)r->id, r->key_id);
+	else if (sw_ev_key_verify(key, r->head_text, strlen(r->head_text), r->sig, r->sig_len,
+				  NULL))
 		lv_problem(v, r->seq, "signature %lld does not verify", (long long)r->id);
 	return 0;
 }

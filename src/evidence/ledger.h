@@ -29,6 +29,8 @@ struct sw_evidence {
 	struct sw_ev_hasher *hs[2];     /* by enum sw_ev_hash */
 	enum sw_ev_hash hash;
 	struct sw_ev_key *key;          /* NULL: cannot sign */
+	struct sw_ev_key *other;        /* the other algorithm's key in key_dir, for
+					 * checking old signatures; NULL: none */
 	int64_t sign_interval;
 };
 

@@ -45,7 +45,8 @@ static void problem(struct pv *v, const char *where, const char *fmt, ...)
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
 	v->problems++;
-	v->cb(v->arg, where, what);
+	if (v->cb)
+		v->cb(v->arg, where, what);
 }
 
 /* Passes a tar problem on. */
@@ -291,7 +292,8 @@ static void head(struct pv *v)
 		return;
 	}
 	if (sw_ev_key_verify(key, h->data, h->len, s->data, s->len, NULL))
-		problem(v, "head.sig", "bad signature: does not verify over head.txt with pubkey.pem");
+		problem(v, "head.sig (over head.txt)",
+			"bad signature: does not verify over head.txt with pubkey.pem");
 	sw_ev_key_free(key);
 }
 
