@@ -193,6 +193,8 @@ static enum sw_err one(struct sw_store *st, const struct sw_alert_check *c,
 	else if (!strcmp(b.state, SW_ALERT_SUPPRESSED) && b.suppressed_until > 0 &&
 		 b.suppressed_until <= c->checked_at)
 		reopen = 1; /* the suppression ran out while the problem stayed */
+	else if (!strcmp(b.state, SW_ALERT_SUPPRESSED) && !strcmp(b.state_by, "silence") && !until)
+		reopen = 1; /* the silence that hid it was lifted */
 	if (reopen)
 		state = until ? SW_ALERT_SUPPRESSED : SW_ALERT_OPEN;
 	else if (!strcmp(b.state, SW_ALERT_OPEN) && until)

@@ -74,7 +74,6 @@ static void print_check(void *arg, struct sw_store *st, const struct sw_engine_c
 	struct popts *o = arg;
 	const struct sw_fetch_result *r = c->self;
 
-	(void)st;
 	o->checked++;
 	o->down += !c->up;
 	printf("site %" PRId64 " %s: %s", c->site_id, r->url, c->up ? "up" : "DOWN");
@@ -85,14 +84,14 @@ static void print_check(void *arg, struct sw_store *st, const struct sw_engine_c
 	printf(", %zu finding(s)\n", c->n_findings);
 	if (c->learned)
 		printf("site %" PRId64 ": defacement baseline learned\n", c->site_id);
+	sw__cli_respond_check(st, c, o->e.content);
 }
 
 /* Rounds end with the output flushed, so a pipe sees each round. */
 static void flush_tick(void *arg, struct sw_store *st, int64_t now)
 {
 	(void)arg;
-	(void)st;
-	(void)now;
+	sw__cli_respond_tick(st, now);
 	fflush(stdout);
 }
 

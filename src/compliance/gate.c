@@ -120,6 +120,9 @@ enum sw_err sw_compliance_gate_record(struct sw_store *st, const char *url, int 
 	if (sw_valid_url(url, canon, sizeof canon, host, sizeof host, NULL, eb))
 		return SW_EINVAL;
 	rc = sw_store_site_by_domain(st, host, site_id, NULL);
+	if (rc == SW_ENOTFOUND) /* an address URL is not indexed by host: the URL itself */
+		rc = sw_store_find(st, sw_entity_get(SW_ENT_SITE), sw_field_index(SW_ENT_SITE, "url"),
+				   canon, site_id, NULL, NULL);
 	if (rc == SW_ENOTFOUND) {
 		*site_id = 0;
 		return SW_OK;

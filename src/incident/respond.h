@@ -50,3 +50,15 @@ enum sw_err sw_response_on_tick(struct sw_store *st, int64_t now, size_t *raised
 unsigned sw_response_coverage(long status, int analysed, int exposure);
 
 #endif
+
+struct sw_engine_check;
+
+/*
+ * The engine's on_check in one call: the recorded check's findings with
+ * its coverage (a response came; the analyzers ran when content analysis
+ * is on, the page was analysable and no analysis limit was hit) into
+ * sw_response_on_check.  The engine does not say whether the daily
+ * exposure probe ran, so exposure alerts are never resolved by absence.
+ */
+enum sw_err sw_response_engine_check(struct sw_store *st, const struct sw_engine_check *c,
+				     int content, struct sw_response *out, struct sw_errbuf *eb);

@@ -80,7 +80,7 @@ enum sw_err sw_store_alert_lookup(struct sw_store *st, int64_t site_id, const ch
 				  struct sw_errbuf *eb)
 {
 	static const char sql[] = "SELECT id, count, suppressed_until, last_check_id, state, "
-				  "severity FROM alerts WHERE site_id = ?1 AND kind = ?2 AND "
+				  "severity, state_by FROM alerts WHERE site_id = ?1 AND kind = ?2 AND "
 				  "fingerprint = ?3";
 	struct sw_stmt *s;
 	enum sw_err rc;
@@ -99,6 +99,8 @@ enum sw_err sw_store_alert_lookup(struct sw_store *st, int64_t site_id, const ch
 		out->last_check_id = st->ops->col_int(s, 3);
 		snprintf(out->state, sizeof out->state, "%s", st->ops->col_text(s, 4));
 		snprintf(out->severity, sizeof out->severity, "%s", st->ops->col_text(s, 5));
+		snprintf(out->state_by, sizeof out->state_by, "%s",
+			 st->ops->col_text(s, 6) ? st->ops->col_text(s, 6) : "");
 	}
 	sw__store_q_done(st, s);
 	if (!rc && !row)
@@ -185,7 +187,7 @@ enum sw_err sw_store_alert_seen(struct sw_store *st, int64_t id, int64_t check_i
 	static const char seen_state[] =
 		"UPDATE alerts SET count = count + 1, last_seen = ?2, last_check_id = ?3, "
 		"severity = ?4, title = ?5, evidence = ?6, state = ?7, state_at = ?2, "
-		"suppressed_until = ?8, state_by = NULL, note = NULL WHERE id = ?1";
+		"suppressed_until = ?8, state_by = ?9, note = NULL WHERE id = ?1";
 	struct sw_stmt *s;
 	enum sw_err rc;
 
@@ -203,6 +205,7 @@ enum sw_err sw_store_alert_seen(struct sw_store *st, int64_t id, int64_t check_i
 			st->ops->bind_int(s, 8, until);
 		else
 			st->ops->bind_text(s, 8, NULL);
+		st->ops->bind_text(s, 9, until > 0 ? "silence" : NULL);
 	}
 	rc = run(st, s, eb);
 	sw__store_q_done(st, s);

@@ -34,6 +34,7 @@ struct sw_alert_row {
 struct sw_alert_brief {
 	int64_t id, count, suppressed_until, last_check_id;
 	char state[16], severity[16];
+	char state_by[16];  /* "silence" when a silence suppressed it */
 };
 
 /* Finds the alert of (site, kind, fingerprint).  SW_ENOTFOUND when none. */
@@ -49,7 +50,8 @@ enum sw_err sw_store_alert_insert(struct sw_store *st, const struct sw_alert_row
 /*
  * One more sighting of alert id in check check_id at `at`: count + 1,
  * last seen/check, the newest severity, title and evidence.  state, when
- * not NULL, replaces the state (state_at = at, suppressed_until = until).
+ * not NULL, replaces the state (state_at = at, suppressed_until = until,
+ * state_by "silence" when until is set: only silences suppress here).
  */
 enum sw_err sw_store_alert_seen(struct sw_store *st, int64_t id, int64_t check_id, int64_t at,
 				const char *severity, const char *title, const char *evidence,

@@ -59,4 +59,35 @@ enum sw_err sw_store_site_daily(struct sw_store *st, int64_t site_id, int64_t la
 enum sw_err sw__overview_note(struct sw_store *st, int64_t site_id, int64_t checked_at, int up,
 			      size_t n, struct sw_errbuf *eb);
 
+
+/* ---- reads of the monitoring API (scoped like every list) ---- */
+
+/* Calls cb with check id when its site is visible under acc (NULL: all).
+ * SW_ENOTFOUND when absent or out of scope.  Strings valid in cb only. */
+enum sw_err sw_store_check_get(struct sw_store *st, int64_t id, const struct sw_access *acc,
+			       int (*cb)(void *arg, const struct sw_check_row *c), void *arg,
+			       struct sw_errbuf *eb);
+
+/* Counts the checks of site_id made at or after since. */
+enum sw_err sw_store_checks_count(struct sw_store *st, int64_t site_id, int64_t since,
+				  int64_t *n, struct sw_errbuf *eb);
+
+/* One open finding: a finding of its site's latest check. */
+struct sw_open_finding {
+	int64_t site_id, check_id, checked_at;
+	const char *site_name;
+	struct sw_check_finding f;
+};
+
+/*
+ * Walks the open findings of the sites that pass f (region, unit_type,
+ * group_id, kind, severity, acc, limit, offset; site_id 0: every site)
+ * ordered by site and finding, and counts them all into *total (may be
+ * NULL).  Strings valid in cb only; non-zero stops.
+ */
+enum sw_err sw_store_open_findings(struct sw_store *st, const struct sw_filter *f,
+				   int64_t site_id,
+				   int (*cb)(void *arg, const struct sw_open_finding *o), void *arg,
+				   int64_t *total, struct sw_errbuf *eb);
+
 #endif
