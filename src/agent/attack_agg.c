@@ -122,17 +122,18 @@ static void emit_kind(struct ag_agg *a, struct ag_agg_src *s, int k)
 	if (k == AG_K_BRUTEFORCE)
 		ag_json_int(&j, "login_attempts", s->logins);
 	if (ak) {
-		ag_json_append(&arr, "{", 1);
-		for (int i = 1, first = 1; i < 6; i++)
+		struct ag_json st;
+		ag_json_init(&st);
+		for (int i = 1; i < 6; i++)
 			if (ak->status[i]) {
 				char key[8];
 				snprintf(key, sizeof key, "%dxx", i);
-				if (!first)
-					ag_json_append(&arr, ",", 1);
-				ag_json_int(&arr, key, ak->status[i]);
-				first = 0;
+				ag_json_int(&st, key, ak->status[i]);
 			}
+		ag_json_append(&arr, "{", 1);
+		ag_json_append(&arr, st.s ? st.s : "", st.len);
 		ag_json_append(&arr, "}", 1);
+		ag_json_free(&st);
 		ag_json_raw(&j, "statuses", arr.s);
 		ag_json_reset(&arr);
 		ag_json_append(&arr, "[", 1);

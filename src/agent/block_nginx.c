@@ -302,12 +302,16 @@ void ag_block_status(struct ag_blocker *b, struct ag_json *j)
 	pthread_mutex_lock(&b->mu);
 	for (size_t i = 0; i < b->n; i++) {
 		char t[32];
+		struct ag_json one;
+		ag_json_init(&one);
 		ag_fmt_time(b->e[i].until * 1000000000, t);
+		ag_json_str(&one, "source", b->e[i].addr);
+		ag_json_str(&one, "until", t);
+		ag_json_str(&one, "reason", b->e[i].reason);
 		ag_json_append(&arr, i ? ",{" : "{", i ? 2 : 1);
-		ag_json_str(&arr, "source", b->e[i].addr);
-		ag_json_str(&arr, "until", t);
-		ag_json_str(&arr, "reason", b->e[i].reason);
+		ag_json_append(&arr, one.s ? one.s : "", one.len);
 		ag_json_append(&arr, "}", 1);
+		ag_json_free(&one);
 	}
 	pthread_mutex_unlock(&b->mu);
 	ag_json_append(&arr, "]", 1);
