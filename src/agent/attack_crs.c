@@ -103,7 +103,12 @@ static void on_log(void *data, const void *msg)
 		v->rules[v->n_rules++] = id;
 	if (k) {
 		v->kinds |= 1u << k;
-		if (kind_rank[k] > kind_rank[v->kind])
+		if (v->kcount[k] < 255)
+			v->kcount[k]++;
+		/* "../../etc/passwd" matches three LFI rules and one RCE rule
+		 * (the file name is in the shell data list): LFI it is */
+		if (v->kcount[k] > v->kcount[v->kind] ||
+		    (v->kcount[k] == v->kcount[v->kind] && kind_rank[k] > kind_rank[v->kind]))
 			v->kind = k;
 	}
 }

@@ -53,8 +53,10 @@ int ag_akind_parse(const char *s);
 
 struct ag_verdict {
 	int attack;   /* 1: the rules flag this request */
-	int kind;     /* enum ag_akind of the strongest rule family matched */
+	int kind;     /* enum ag_akind of the family with the most matched rules
+		       * (ties: the more specific family) */
 	unsigned kinds; /* bit per enum ag_akind */
+	uint8_t kcount[AG__K_COUNT]; /* matched rules per family */
 	int score;    /* inbound anomaly score */
 	int n_rules;
 	uint32_t rules[AG_VERDICT_RULES]; /* ids of the matched rules */

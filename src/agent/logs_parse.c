@@ -406,6 +406,7 @@ int ag_log_parse(const struct ag_logfmt *f, const char *line, size_t n, struct a
 			return -1;
 		pos = end;
 	}
+	r->has_request = r->method[0] && r->uri[0]; /* $request, or $request_method and $uri */
 	return r->addr[0] ? 0 : -1;
 }
 
