@@ -54,6 +54,10 @@ static void on_line(const char *line, size_t n, void *arg)
 		r->det.malformed++;
 		return;
 	}
+	/* An error log repeats requests the access log already has: judged
+	 * only when no access log is followed, or each would count twice. */
+	if (c->l->lc->error_log && r->has_access_log)
+		return;
 	ag_detect_rec(&r->det, &r->rec, c->l->lc->site, &v);
 	/* windows follow the lines' own clock; a line from the future (a wrong
 	 * clock) or without a time counts as now */
@@ -123,6 +127,7 @@ enum sw_err ag_attack_start(struct ag_attack_run *r, const struct ag_config *c,
 	for (size_t i = 0; i < r->n_logs; i++) {
 		struct ag_attack_log *l = &r->logs[i];
 		l->lc = &c->attack->logs[i];
+		r->has_access_log |= !l->lc->error_log;
 		if ((rc = ag_logfmt_compile(l->lc->error_log ? "error" : l->lc->format, &l->fmt, eb)))
 			return rc;
 		if ((rc = ag_follow_init(&l->follow, l->lc->path)))

@@ -44,6 +44,7 @@ struct ag_attack_run {
 	volatile int stop;
 	int64_t last_save_ns, last_quar_ns;
 	int dirty;
+	int has_access_log;
 	struct ag_logrec rec; /* the line being judged (large: not on the stack) */
 };
 
