@@ -3,7 +3,8 @@
  *
  * Layout: fields in a fixed order; bytes are a u32 length (0xFFFFFFFF for
  * NULL), the bytes and a NUL; numbers are u64 in host order (both ends are
- * the same process image).
+ * the same process image).  A page's text is left out (a flag says so)
+ * when it is its raw body byte for byte.
  */
 #include "analyze/worker_wire.h"
 
@@ -63,9 +64,15 @@ static void put_page(struct sw_wire *w, const struct sw_an_page *p)
 	put_u64(w, p != NULL);
 	if (!p)
 		return;
+	int same = p->text_len == p->raw_len &&
+		   (p->text == p->raw || memcmp(p->text, p->raw, p->raw_len) == 0);
+
 	put_str(w, p->url);
 	put_bytes(w, p->raw, p->raw_len);
-	put_bytes(w, p->text, p->text_len);
+	/* A UTF-8 page's text is its raw body (the common case): sent once. */
+	put_u64(w, (uint64_t)same);
+	if (!same)
+		put_bytes(w, p->text, p->text_len);
 	put_str(w, p->charset);
 	put_bytes(w, p->headers, p->headers_len);
 	put_u64(w, (uint64_t)p->status);
@@ -171,7 +178,12 @@ static int get_page(struct rd *r, struct sw_an_page *p)
 		return 0;
 	p->url = get_str(r);
 	p->raw = get_bytes(r, &p->raw_len);
-	p->text = get_bytes(r, &p->text_len);
+	if (get_u64(r)) {
+		p->text = p->raw;
+		p->text_len = p->raw_len;
+	} else {
+		p->text = get_bytes(r, &p->text_len);
+	}
 	p->charset = get_str(r);
 	p->headers = get_bytes(r, &p->headers_len);
 	p->status = (long)get_u64(r);
