@@ -69,8 +69,8 @@ enum sw_err sw_fetched_analyze(const struct sw_an_rules *rules, const struct sw_
 			       const struct sw_fetch_result *spider,
 			       const struct sw_fetch_result *search, const struct sw_an_site *site,
 			       const struct sw_baseline *base, const struct sw_policy *policy,
-			       const struct sw_an_worker_limits *lim,
-			       struct sw_findings *out, struct sw_errbuf *eb)
+			       const struct sw_an_worker_limits *lim, struct sw_findings *out,
+			       struct sw_an_links *links, struct sw_errbuf *eb)
 {
 	struct conv a, b, c;
 	struct sw_an_input in;
@@ -103,6 +103,7 @@ enum sw_err sw_fetched_analyze(const struct sw_an_rules *rules, const struct sw_
 	in.site = site;
 	in.base = base;
 	in.policy = policy;
+	in.links = links;
 	rc = sw_an_worker_analyze(rules, &in, lim, out, eb);
 out:
 	free(a.text);

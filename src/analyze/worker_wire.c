@@ -113,6 +113,7 @@ enum sw_err sw_wire_put_input(struct sw_wire *w, const struct sw_an_input *in)
 	put_u64(w, in->limits.max_bytes);
 	put_u64(w, in->limits.max_nodes);
 	put_u64(w, in->limits.max_depth);
+	put_u64(w, in->links ? in->links->max : 0);
 	return w->oom ? SW_ENOMEM : SW_OK;
 }
 
@@ -243,6 +244,10 @@ enum sw_err sw_wire_get_input(unsigned char *frame, size_t len, struct sw_wire_r
 	req->in.limits.max_bytes = (size_t)get_u64(&r);
 	req->in.limits.max_nodes = (size_t)get_u64(&r);
 	req->in.limits.max_depth = (size_t)get_u64(&r);
+	req->links.max = (size_t)get_u64(&r);
+	if (req->links.max > SW_AN_LINKS_MAX)
+		return SW_EINVAL;
+	req->in.links = req->links.max ? &req->links : NULL;
 	return r.bad || r.at != r.n ? SW_EINVAL : SW_OK;
 }
 
@@ -250,5 +255,6 @@ void sw_wire_req_cleanup(struct sw_wire_req *req)
 {
 	sw_baseline_free(req->base);
 	free(req->base_pages);
+	sw_an_links_cleanup(&req->links);
 	memset(req, 0, sizeof *req);
 }
