@@ -120,6 +120,14 @@ static char *resolve(CURLU *base, const char *origin, const char *href)
 	    curl_url_get(h, CURLUPART_USER, &user, 0) != CURLUE_NO_USER)
 		goto out;
 	curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+	/* The host in lower case, so that one page is one URL. */
+	if (!curl_url_get(h, CURLUPART_HOST, &path, 0)) {
+		for (char *p = path; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		curl_url_set(h, CURLUPART_HOST, path, 0);
+	}
+	curl_free(path);
+	path = NULL;
 	if (curl_url_get(h, CURLUPART_PATH, &path, 0))
 		goto out;
 	if (curl_url_get(h, CURLUPART_QUERY, &query, 0))

@@ -160,7 +160,8 @@ static enum sw_err analyse_inner(struct sw__engine *e, struct sw__item *it,
 			continue;
 		rc = sw_findings_add(&c->fs, fs.v[i].kind->key, fs.v[i].sev, fs.v[i].evidence, "%s",
 				     fs.v[i].title);
-		c->page_of[c->fs.n - 1] = c->n - 1;
+		if (!rc)
+			c->page_of[c->fs.n - 1] = c->n - 1;
 	}
 	if (!rc)
 		enqueue(c, &links, depth + 1);
