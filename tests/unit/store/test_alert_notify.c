@@ -18,7 +18,7 @@ static int64_t channel(struct fx *x, const char *name, const char *kind, const c
 {
 	struct sw_channel c = {.scope_id = scope_id, .digest_after = digest, .enabled = 1};
 	struct sw_errbuf eb;
-	int64_t id;
+	int64_t id = 0;
 
 	snprintf(c.name, sizeof c.name, "%s", name);
 	snprintf(c.kind, sizeof c.kind, "%s", kind);
