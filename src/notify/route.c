@@ -241,7 +241,11 @@ static enum sw_err site_changes(struct sw_store *st, int64_t site_id,
 		event = items[i].change;
 	}
 	snprintf(ev_name, sizeof ev_name, "alert.%s", mixed ? "changed" : event);
-	snprintf(key, sizeof key, "s%lld-c%lld", (long long)site_id, (long long)check_id);
+	if (check_id > 0)
+		snprintf(key, sizeof key, "s%lld-c%lld", (long long)site_id, (long long)check_id);
+	else /* an event: its first alert and time make it unique */
+		snprintf(key, sizeof key, "s%lld-a%lld-t%lld", (long long)site_id,
+			 (long long)items[0].alert_id, (long long)now);
 	if (incident_id)
 		snprintf(title, sizeof title, "%s", items[0].title ? items[0].title : "");
 	ev = (struct sw_notify_event){.site_id = site_id, .event = ev_name, .key = key,

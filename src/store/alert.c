@@ -197,11 +197,13 @@ enum sw_err sw_store_alert_seen(struct sw_store *st, int64_t id, int64_t check_i
 				const char *state, int64_t until, struct sw_errbuf *eb)
 {
 	static const char seen[] =
-		"UPDATE alerts SET count = count + 1, last_seen = ?2, last_check_id = ?3, "
-		"severity = ?4, title = ?5, evidence = ?6 WHERE id = ?1";
+		"UPDATE alerts SET count = count + 1, last_seen = ?2, "
+		"last_check_id = COALESCE(?3, last_check_id), severity = ?4, title = ?5, "
+		"evidence = ?6 WHERE id = ?1";
 	static const char seen_state[] =
-		"UPDATE alerts SET count = count + 1, last_seen = ?2, last_check_id = ?3, "
-		"severity = ?4, title = ?5, evidence = ?6, state = ?7, state_at = ?2, "
+		"UPDATE alerts SET count = count + 1, last_seen = ?2, "
+		"last_check_id = COALESCE(?3, last_check_id), severity = ?4, title = ?5, "
+		"evidence = ?6, state = ?7, state_at = ?2, "
 		"suppressed_until = ?8, state_by = ?9, note = NULL WHERE id = ?1";
 	struct sw_stmt *s;
 	enum sw_err rc;
@@ -210,7 +212,10 @@ enum sw_err sw_store_alert_seen(struct sw_store *st, int64_t id, int64_t check_i
 		return rc;
 	st->ops->bind_int(s, 1, id);
 	st->ops->bind_int(s, 2, at);
-	st->ops->bind_int(s, 3, check_id);
+	if (check_id > 0)
+		st->ops->bind_int(s, 3, check_id);
+	else
+		st->ops->bind_text(s, 3, NULL); /* an event: the last check stays */
 	st->ops->bind_text(s, 4, severity);
 	st->ops->bind_text(s, 5, title);
 	st->ops->bind_text(s, 6, evidence);
