@@ -350,7 +350,7 @@ static int finding_cb(void *arg, const struct sw_check_finding *f)
 	s->texts[4 * s->n + 2] = dup_or_null(f->title, &s->oom);
 	s->texts[4 * s->n + 3] = dup_or_null(f->evidence, &s->oom);
 	s->f[s->n] = (struct sw_check_finding){s->texts[4 * s->n], s->texts[4 * s->n + 1],
-					       s->texts[4 * s->n + 2], s->texts[4 * s->n + 3]};
+					       s->texts[4 * s->n + 2], s->texts[4 * s->n + 3], NULL};
 	s->n++;
 	return 0;
 }

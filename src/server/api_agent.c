@@ -120,7 +120,7 @@ static enum sw_err store_findings(struct sw_req *rq, const json_t *ev, int64_t s
 			.created_at = now, .kind = fs.v[i].kind->key,
 			.severity = sw_sev_name(fs.v[i].sev), .title = fs.v[i].title,
 			.evidence = fs.v[i].evidence};
-		struct sw_check_finding cf = {f.kind, f.severity, f.title, f.evidence};
+		struct sw_check_finding cf = {f.kind, f.severity, f.title, f.evidence, NULL};
 
 		rc = sw_store_agent_finding_add(rq->st, &f, eb);
 		/* The alert, its incident and notifications (src/incident/respond.h). */

@@ -88,11 +88,11 @@ static void check(struct fx *x, int64_t t, const struct sw_check_finding *f, siz
 }
 
 static const struct sw_check_finding deface = {"defacement.title", "high", "title replaced",
-					       NULL};
+					       NULL, NULL};
 static const struct sw_check_finding image = {"defacement.image", "medium", "logo changed",
-					      NULL};
+					      NULL, NULL};
 static const struct sw_check_finding spam = {"darklink.hidden_link", "high", "hidden link",
-					     "{\"domain\":\"spam.example\"}"};
+					     "{\"domain\":\"spam.example\"}", NULL};
 
 /* A medium defacement opens nothing; a high one opens an incident; a dark
  * link found later joins it; the incident's checks are every check its
@@ -242,9 +242,11 @@ static void test_overdue_notified(void **state)
 static void test_events(void **state)
 {
 	struct sw_check_finding t1 = {"agent.tamper", "high", "file modified",
-				      "{\"kind\":\"tamper\",\"path\":\"/var/www/index.html\"}"};
+				      "{\"kind\":\"tamper\",\"path\":\"/var/www/index.html\"}",
+				      NULL};
 	struct sw_check_finding t2 = {"agent.webshell", "critical", "webshell",
-				      "{\"kind\":\"webshell\",\"path\":\"/var/www/up/x.php\"}"};
+				      "{\"kind\":\"webshell\",\"path\":\"/var/www/up/x.php\"}",
+				      NULL};
 	struct sw_channel c = {.digest_after = 20, .enabled = 1};
 	struct sw_alert_filter f = {.kind = "agent"};
 	struct sw_response r;
