@@ -262,6 +262,8 @@ static int alert_set(struct sw_store *st, const char *verb, int64_t id, const st
 		rc = sw_alert_suppress(st, id, now, until, by, o->note, &eb);
 	if (rc)
 		return sw_cli_fail_eb(rc, &eb);
+	if (o->json)
+		return alert_show(st, id, o);
 	printf("alert %" PRId64 ": %s\n", id, !strcmp(verb, "ack") ? "acknowledged"
 					       : !strcmp(verb, "resolve") ? "resolved"
 									  : "suppressed");
@@ -337,6 +339,10 @@ static int silence(struct sw_store *st, const char *verb, int argc, char **argv,
 	r.created_at = now;
 	if ((rc = sw_store_silence_add(st, &r, &id, &eb)))
 		return sw_cli_fail_eb(rc, &eb);
+	if (o->json) {
+		r.id = id;
+		return sw_cli_print_json(sw_silence_json(&r));
+	}
 	printf("silence %" PRId64 " added\n", id);
 	return SW_EXIT_OK;
 }
