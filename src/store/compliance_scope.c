@@ -47,29 +47,29 @@
 	"AND (?8 = 0 OR t.status = 'open')"
 
 static const char *const templates[SW__CQ__COUNT] = {
-	[SW__CQ_RECTS] = "SELECT " RECT_COLS RECT_WHERE " ORDER BY r.id LIMIT ?12 OFFSET ?13",
-	[SW__CQ_RECT_COUNT] = "SELECT COUNT(*)" RECT_WHERE,
-	[SW__CQ_CAMPS] = "SELECT c.id, c.name, c.kind, c.region, c.unit_type, c.group_id, "
-			 "c.deadline, c.created_at, c.note, (SELECT COUNT(*)" CAMP_ITEMS "), "
-			 "(SELECT COUNT(*)" CAMP_ITEMS " AND i.decision IS NOT NULL), "
-			 "(SELECT COUNT(*)" CAMP_ITEMS " AND i.decision = 'rejected')" CAMP_WHERE
-			 " ORDER BY c.id LIMIT ?7 OFFSET ?8",
-	[SW__CQ_CAMP_COUNT] = "SELECT COUNT(*)" CAMP_WHERE,
-	[SW__CQ_ITEMS] = "SELECT i.id, i.campaign_id, i.site_id, i.decision, i.reviewer, "
-			 "i.decided_on, i.decided_at, i.note, c.deadline, x.name" ITEM_WHERE
-			 " ORDER BY i.campaign_id, i.site_id LIMIT ?9 OFFSET ?10",
-	[SW__CQ_ITEM_COUNT] = "SELECT COUNT(*)" ITEM_WHERE,
-	[SW__CQ_TASKS] = "SELECT t.id, t.item_id, t.site_id, t.kind, t.status, t.created_at, "
-			 "t.done_at, t.done_by, t.note, x.name" TASK_WHERE
-			 " ORDER BY t.id LIMIT ?9 OFFSET ?10",
-	[SW__CQ_TASK_COUNT] = "SELECT COUNT(*)" TASK_WHERE,
-	[SW__CQ_SITES] = "SELECT x.id, x.name, x.url, x.status, u.type, u.region, u.dept_id, "
-			 "x.group_id, x.icp, x.psb, x.gov_code, x.badge, x.mlps_grade, "
-			 "x.mlps_filing_no, x.mlps_assess_date, u.name, st.last_check_id, "
-			 "st.checked_at FROM sites x JOIN units u ON u.id = x.unit_id LEFT JOIN "
-			 "site_state st ON st.site_id = x.id WHERE @S@ ORDER BY x.id",
-	[SW__CQ_PRUNE] = "DELETE FROM review_items WHERE campaign_id = ?6 AND site_id NOT IN "
-			 "(SELECT x.id FROM sites x JOIN units u ON u.id = x.unit_id WHERE @S@)",
+	[SW__CQ_RECTS] = ("SELECT " RECT_COLS RECT_WHERE " ORDER BY r.id LIMIT ?12 OFFSET ?13"),
+	[SW__CQ_RECT_COUNT] = ("SELECT COUNT(*)" RECT_WHERE),
+	[SW__CQ_CAMPS] = ("SELECT c.id, c.name, c.kind, c.region, c.unit_type, c.group_id, "
+			  "c.deadline, c.created_at, c.note, (SELECT COUNT(*)" CAMP_ITEMS "), "
+			  "(SELECT COUNT(*)" CAMP_ITEMS " AND i.decision IS NOT NULL), "
+			  "(SELECT COUNT(*)" CAMP_ITEMS " AND i.decision = 'rejected')" CAMP_WHERE
+			  " ORDER BY c.id LIMIT ?7 OFFSET ?8"),
+	[SW__CQ_CAMP_COUNT] = ("SELECT COUNT(*)" CAMP_WHERE),
+	[SW__CQ_ITEMS] = ("SELECT i.id, i.campaign_id, i.site_id, i.decision, i.reviewer, "
+			  "i.decided_on, i.decided_at, i.note, c.deadline, x.name" ITEM_WHERE
+			  " ORDER BY i.campaign_id, i.site_id LIMIT ?9 OFFSET ?10"),
+	[SW__CQ_ITEM_COUNT] = ("SELECT COUNT(*)" ITEM_WHERE),
+	[SW__CQ_TASKS] = ("SELECT t.id, t.item_id, t.site_id, t.kind, t.status, t.created_at, "
+			  "t.done_at, t.done_by, t.note, x.name" TASK_WHERE
+			  " ORDER BY t.id LIMIT ?9 OFFSET ?10"),
+	[SW__CQ_TASK_COUNT] = ("SELECT COUNT(*)" TASK_WHERE),
+	[SW__CQ_SITES] = ("SELECT x.id, x.name, x.url, x.status, u.type, u.region, u.dept_id, "
+			  "x.group_id, x.icp, x.psb, x.gov_code, x.badge, x.mlps_grade, "
+			  "x.mlps_filing_no, x.mlps_assess_date, u.name, st.last_check_id, "
+			  "st.checked_at FROM sites x JOIN units u ON u.id = x.unit_id LEFT JOIN "
+			  "site_state st ON st.site_id = x.id WHERE @S@ ORDER BY x.id"),
+	[SW__CQ_PRUNE] = ("DELETE FROM review_items WHERE campaign_id = ?6 AND site_id NOT IN "
+			  "(SELECT x.id FROM sites x JOIN units u ON u.id = x.unit_id WHERE @S@)"),
 };
 
 /* Room for the longest statement: a template plus four copies of the
