@@ -15,7 +15,9 @@
 #include "cli/cli.h"
 #include "cli/probe_show.h"
 #include "engine/engine.h"
+#include "compliance/compliance.h"
 #include "evidence/evidence.h"
+#include "store/compliance.h"
 #include "incident/respond.h"
 #include "model/finding.h"
 #include "register/register.h"
@@ -448,12 +450,69 @@ void sw__cli_respond_check(struct sw_store *st, const struct sw_engine_check *c,
 	sw_response_cleanup(&r);
 }
 
+/* Queues the notification of one undelivered rectification escalation
+ * and marks it delivered, in one transaction: a crash between the two
+ * leaves neither, so it is told once. */
+struct esc_arg {
+	struct sw_store *st;
+	int64_t now;
+	size_t queued, failed;
+};
+
+static int escalation_cb(void *arg, const struct sw_cmp_row *r)
+{
+	struct esc_arg *a = arg;
+	struct sw_notify_event ev = {0};
+	struct sw_errbuf eb;
+	char key[48], title[512];
+
+	snprintf(key, sizeof key, "esc-%" PRId64, r->i[SW_ESC_ID]);
+	snprintf(title, sizeof title, "%s (deadline %s)", r->s[SW_ESC_TITLE] ? r->s[SW_ESC_TITLE] : "",
+		 r->s[SW_ESC_DEADLINE] ? r->s[SW_ESC_DEADLINE] : "?");
+	ev.site_id = r->i[SW_ESC_SITE];
+	ev.event = "rectification.overdue";
+	ev.severity = "high";
+	ev.kind = "rectification";
+	ev.title = title;
+	ev.key = key;
+	ev.force = 1;
+	sw_errbuf_clear(&eb);
+	if (sw_store_begin(a->st, &eb) ||
+	    sw_notify_enqueue(a->st, &ev, a->now, &a->queued, &eb) ||
+	    sw_store_escalation_delivered(a->st, r->i[SW_ESC_ID], a->now, &eb) ||
+	    sw_store_commit(a->st, &eb)) {
+		if (a->st && eb.msg[0])
+			fprintf(stderr, "probe: rectification escalation %" PRId64 ": %s\n",
+				r->i[SW_ESC_ID], eb.msg);
+		sw_store_rollback(a->st);
+		a->failed++;
+	}
+	return 0;
+}
+
+/* The compliance side of a tick: overdue rectification items are marked
+ * and escalated once (sw_compliance_tick), and each escalation goes out
+ * through the notification channels. */
+static void compliance_tick(struct sw_store *st, int64_t now)
+{
+	struct esc_arg a = {.st = st, .now = now};
+	struct sw_errbuf eb;
+
+	sw_errbuf_clear(&eb);
+	if (sw_compliance_tick(st, now, &eb) ||
+	    sw_store_escalations(st, 1, escalation_cb, &a, &eb))
+		fprintf(stderr, "probe: rectification deadlines: %s\n", eb.msg);
+	if (a.queued)
+		printf("%zu rectification escalation notification(s) queued\n", a.queued);
+}
+
 void sw__cli_respond_tick(struct sw_store *st, int64_t now)
 {
 	struct sw_notify_stats s;
 	struct sw_errbuf eb;
 	size_t raised = 0;
 
+	compliance_tick(st, now);
 	sw_errbuf_clear(&eb);
 	if (sw_response_on_tick(st, now, &raised, &s, &eb)) {
 		fprintf(stderr, "probe: notifications: %s\n", eb.msg);

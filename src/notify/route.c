@@ -83,7 +83,8 @@ static const char *event_zh(const char *ev)
 	static const char *const map[][2] = {
 		{"alert.new", "新告警"},         {"alert.reopened", "告警复现"},
 		{"alert.resolved", "告警已恢复"}, {"incident.opened", "安全事件已立案"},
-		{"incident.overdue", "处置超时"}, {"test", "测试消息"},
+		{"incident.overdue", "处置超时"}, {"rectification.overdue", "整改逾期"},
+		{"test", "测试消息"},
 	};
 
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
