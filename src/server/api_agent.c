@@ -29,16 +29,6 @@
 /* Sequences are positive and below 2^53 (exact in JSON doubles too). */
 #define MAX_SEQ (INT64_C(1) << 53)
 
-/* Event kind -> finding kind.  The anti-attack events (attack, block,
- * unblock) join here once their finding kinds exist. */
-static const struct {
-	const char *event, *finding;
-} ev_kinds[] = {
-	{"tamper", "agent.tamper"},
-	{"webshell", "agent.webshell"},
-	{"store_corrupt", "agent.store_corrupt"},
-};
-
 /* String member k of ev, or "". */
 static const char *str(const json_t *ev, const char *k)
 {
@@ -46,35 +36,62 @@ static const char *str(const json_t *ev, const char *k)
 	return s ? s : "";
 }
 
+/* An attack event (docs/agent.md, anti-attack kinds): finding
+ * attack.<attack> with the event's severity, one per source, kind and
+ * window as the agent aggregated them.  Unknown attack kinds make none. */
+static enum sw_err attack_finding(const json_t *ev, const char *evidence, struct sw_findings *out)
+{
+	char key[48];
+	const struct sw_finding_kind *k;
+	int sev = sw_sev_parse(str(ev, "severity"));
+	json_t *succ = json_object_get(ev, "succeeded");
+
+	snprintf(key, sizeof key, "attack.%.32s", str(ev, "attack"));
+	if (!strcmp(key, "attack.block") || !(k = sw_finding_kind(key)))
+		return SW_OK;
+	return sw_findings_add(out, key, sev >= 0 ? (enum sw_sev)sev : k->sev, evidence,
+			       "%.32s from %.64s on %.100s: %lld request(s)%s", str(ev, "attack"),
+			       str(ev, "source"), *str(ev, "site") ? str(ev, "site") : "the site",
+			       (long long)json_integer_value(json_object_get(ev, "count")),
+			       json_integer_value(succ) > 0 ? ", some answered 2xx" : "");
+}
+
 enum sw_err sw_agent_event_findings(const json_t *ev, struct sw_findings *out)
 {
-	const char *kind = str(ev, "kind");
+	const char *kind = str(ev, "kind"), *action = str(ev, "action");
 	char *evidence;
 	enum sw_err rc = SW_OK;
-	size_t i;
 
-	for (i = 0; i < sizeof ev_kinds / sizeof ev_kinds[0]; i++)
-		if (!strcmp(kind, ev_kinds[i].event))
-			break;
-	if (i == sizeof ev_kinds / sizeof ev_kinds[0])
+	/* The kinds that are findings; everything else (start, stop,
+	 * reconcile, publish, pause, resume, unblock: a block's end) is only
+	 * stored. */
+	if (strcmp(kind, "tamper") && strcmp(kind, "webshell") && strcmp(kind, "store_corrupt") &&
+	    strcmp(kind, "attack") && strcmp(kind, "block"))
 		return SW_OK;
 	if (!(evidence = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)))
 		return SW_ENOMEM;
 	if (!strcmp(kind, "tamper")) {
-		const char *action = str(ev, "action");
 		/* A change the agent could not undo is worse than one it undid. */
-		rc = sw_findings_add(out, ev_kinds[i].finding,
+		rc = sw_findings_add(out, "agent.tamper",
 				     !strcmp(action, "restored") || !strcmp(action, "removed")
 					     ? SW_SEV_HIGH
 					     : SW_SEV_CRITICAL,
 				     evidence, "file %.200s %.20s under %.200s (%.20s)", str(ev, "path"),
 				     str(ev, "change"), str(ev, "root"), *action ? action : "no action");
 	} else if (!strcmp(kind, "webshell")) {
-		rc = sw_findings_add(out, ev_kinds[i].finding, SW_SEV_CRITICAL, evidence,
+		rc = sw_findings_add(out, "agent.webshell", SW_SEV_CRITICAL, evidence,
 				     "webshell %.200s under %.200s", str(ev, "path"), str(ev, "root"));
-	} else {
-		rc = sw_findings_add(out, ev_kinds[i].finding, SW_SEV_HIGH, evidence,
+	} else if (!strcmp(kind, "store_corrupt")) {
+		rc = sw_findings_add(out, "agent.store_corrupt", SW_SEV_HIGH, evidence,
 				     "the agent's backup store is damaged (%.200s)", str(ev, "root"));
+	} else if (!strcmp(kind, "attack")) {
+		rc = attack_finding(ev, evidence, out);
+	} else {
+		/* A block that failed leaves the attacker in: worth a look. */
+		int failed = !strcmp(action, "failed");
+		rc = sw_findings_add(out, "attack.block", failed ? SW_SEV_MEDIUM : SW_SEV_INFO,
+				     evidence, "%s %.64s (%.32s)", failed ? "could not block" : "blocked",
+				     str(ev, "source"), str(ev, "reason"));
 	}
 	free(evidence);
 	return rc;
