@@ -250,6 +250,7 @@ static int is_silent(const struct sw_agent_row *a, int64_t now)
 struct list_ctx {
 	json_t *items;
 	int64_t now;
+	int64_t limit, offset, seen; /* the page asked for; rows walked */
 };
 
 /* A finding of an agent as the API shows it. */
@@ -273,7 +274,12 @@ static int finding_json(void *arg, const struct sw_agent_finding_row *f)
 static int agent_json(void *arg, const struct sw_agent_row *a)
 {
 	struct list_ctx *c = arg;
-	json_t *hb = a->heartbeat ? json_loads(a->heartbeat, 0, NULL) : NULL;
+	json_t *hb;
+
+	/* Agents are few (one per web server): the page is cut here. */
+	if (c->seen++ < c->offset || (int64_t)json_array_size(c->items) >= c->limit)
+		return 0;
+	hb = a->heartbeat ? json_loads(a->heartbeat, 0, NULL) : NULL;
 
 	json_array_append_new(
 		c->items,
@@ -310,10 +316,13 @@ static enum sw_err add_details(struct sw_store *st, json_t *items, struct sw_err
 
 static int agents_list(struct sw_req *rq, struct sw_resp *rs)
 {
-	struct list_ctx c = {json_array(), (int64_t)time(NULL)};
+	struct list_ctx c = {NULL, (int64_t)time(NULL), 0, 0, 0};
 	struct sw_access ab;
 	struct sw_errbuf eb;
 
+	if (sw__page_args(rq, rs, &c.limit, &c.offset))
+		return 0;
+	c.items = json_array();
 	/* Each person sees the agents of the sites it sees (scoped in SQL). */
 	sw_errbuf_clear(&eb);
 	if (sw_store_agent_list(rq->st, 0, sw_api_access(rq->user, &ab), agent_json, &c, &eb) ||
@@ -321,9 +330,7 @@ static int agents_list(struct sw_req *rq, struct sw_resp *rs)
 		json_decref(c.items);
 		return sw_resp_from_err(rs, SW_ESTORE, &eb);
 	}
-	return sw_resp_json(rs, 200,
-			    sw__page_json(c.items, (int64_t)json_array_size(c.items),
-					  (int64_t)json_array_size(c.items), 0));
+	return sw_resp_json(rs, 200, sw__page_json(c.items, c.seen, c.limit, c.offset));
 }
 
 /* Collects the ids of agents that fell silent. */

@@ -128,6 +128,11 @@ eq "$(jq -r '.items[] | select(.name=="mac-agent") | [.findings[].check] | join(
 	store_corrupt "mac-agent's findings"
 eq "$(jq -r '.items[] | select(.name=="tok-agent") | .findings[] | select(.check=="webshell") | .severity' "$W/body")" \
 	critical "webshell severity"
+req "$W/admin.jar" GET "/api/agents?limit=1&offset=1"
+eq "$(jq -c '[.total, .limit, .offset, (.items | length), .items[0].name]' "$W/body")" \
+	'[2,1,1,1,"mac-agent"]' "a page of agents"
+req "$W/admin.jar" GET "/api/agents?limit=x"
+want 400 "a bad limit"
 # People see the agents of the sites they see.
 login op op-pass-123 "$W/op.jar"
 req "$W/op.jar" GET /api/agents
