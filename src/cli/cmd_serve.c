@@ -71,7 +71,8 @@ static int serve_help(FILE *f)
 {
 	fprintf(f, "usage: sitewarden serve [--listen ADDR:PORT] [--cert PEM --key PEM] [--threads N]\n"
 		   "                        [--no-probe]\n"
-		   "\nServes the HTTP API (/api/...), the dashboard, /healthz and /metrics.\n"
+		   "\nServes the HTTP API (/api/...), the dashboard, /healthz and /metrics, and\n"
+		   "runs the monitoring engine (as `sitewarden probe` does) in the same process.\n"
 		   "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0\n"
 		   "                      picks a free port, printed at start)\n"
 		   "  --cert, --key       PEM certificate and private key: serve HTTPS\n"
