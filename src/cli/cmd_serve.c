@@ -48,7 +48,8 @@ static void *engine_main(void *arg)
 
 /* Starts the engine thread on its own connection to db; 0 or -1 (printed). */
 static int engine_start(struct engine_thread *e, const char *db,
-			struct sw_engine_counters *counters)
+			struct sw_engine_counters *counters, const char *ca_file,
+			const char *const *resolve)
 {
 	sw_errbuf_clear(&e->eb);
 	if ((e->rc = sw_store_open(db, &e->st, &e->eb)))
@@ -56,6 +57,8 @@ static int engine_start(struct engine_thread *e, const char *db,
 	sw_engine_opts_init(&e->o);
 	e->o.counters = counters;
 	e->o.on_note = engine_note;
+	e->o.fetch.ca_file = ca_file;
+	e->o.fetch.resolve = resolve;
 	/* Alerts, notifications and incidents (src/cli/cmd_alert.c). */
 	e->o.on_check = sw__cli_alert_on_check;
 	e->o.on_tick = sw__cli_alert_on_tick;
@@ -70,7 +73,7 @@ static int engine_start(struct engine_thread *e, const char *db,
 static int serve_help(FILE *f)
 {
 	fprintf(f, "usage: sitewarden serve [--listen ADDR:PORT] [--cert PEM --key PEM] [--threads N]\n"
-		   "                        [--no-probe]\n"
+		   "                        [--no-probe] [--ca-file PEM] [--resolve H:P:A]...\n"
 		   "\nServes the HTTP API (/api/...), the dashboard, /healthz and /metrics, and\n"
 		   "runs the monitoring engine (as `sitewarden probe` does) in the same process.\n"
 		   "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0\n"
@@ -79,6 +82,9 @@ static int serve_help(FILE *f)
 		   "  --threads N         worker threads, each with its own database connection\n"
 		   "                      (default 4)\n"
 		   "  --no-probe          do not run the monitoring engine in this process\n"
+		   "  --ca-file PEM       the engine trusts these CAs for the TLS verdict instead of\n"
+		   "                      the system's (as probe)\n"
+		   "  --resolve H:P:A     the engine connects to address A for host H, port P\n"
 		   "Stops cleanly on SIGTERM or SIGINT.  Create the first administrator with\n"
 		   "`sitewarden user add --name admin --role admin`.\n");
 	return SW_EXIT_OK;
@@ -90,6 +96,7 @@ int sw_cmd_serve(struct sw_cli *cli, int argc, char **argv)
 		{"listen", required_argument, NULL, 'l'}, {"cert", required_argument, NULL, 'c'},
 		{"key", required_argument, NULL, 'k'},    {"threads", required_argument, NULL, 't'},
 		{"no-probe", no_argument, NULL, 'n'},     {"help", no_argument, NULL, 'h'},
+		{"ca-file", required_argument, NULL, 'a'}, {"resolve", required_argument, NULL, 'r'},
 		{NULL, 0, NULL, 0},
 	};
 	struct sw_server_opts o = {.listen = "127.0.0.1:8080", .threads = 4};
@@ -98,7 +105,8 @@ int sw_cmd_serve(struct sw_cli *cli, int argc, char **argv)
 	struct sw_errbuf eb;
 	sigset_t set;
 	char *end;
-	int c, sig = 0, no_probe = 0;
+	const char *ca_file = NULL, *resolve[65] = {0};
+	int c, sig = 0, no_probe = 0, nres = 0;
 	enum sw_err rc;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -112,6 +120,12 @@ int sw_cmd_serve(struct sw_cli *cli, int argc, char **argv)
 				return sw_cli_usage("serve", "--threads wants 1..256");
 			break;
 		case 'n': no_probe = 1; break;
+		case 'a': ca_file = optarg; break;
+		case 'r':
+			if (nres >= 64)
+				return sw_cli_usage("serve", "at most 64 --resolve entries");
+			resolve[nres++] = optarg;
+			break;
 		case 'h': return serve_help(stdout);
 		default: return sw_cli_bad_option("serve", argv);
 		}
@@ -138,7 +152,7 @@ int sw_cmd_serve(struct sw_cli *cli, int argc, char **argv)
 	 * finds the schema ready. */
 	if (!no_probe) {
 		sw_cli_heap_for_fetching();
-		if (engine_start(&eng, cli->db, o.engine)) {
+		if (engine_start(&eng, cli->db, o.engine, ca_file, nres ? resolve : NULL)) {
 			sw_server_stop(srv);
 			sw_engine_counters_free(o.engine);
 			return SW_EXIT_FAIL;
