@@ -132,7 +132,8 @@ enum sw_err ag_detect_init(struct ag_detect *d, const struct ag_attack_conf *con
 	for (size_t i = 0; i < d->n_shells; i++)
 		for (char *p = d->shells[i]; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-	qsort(d->shells, d->n_shells, sizeof *d->shells, cmp_str);
+	if (d->n_shells)
+		qsort(d->shells, d->n_shells, sizeof *d->shells, cmp_str);
 	if (store_dir)
 		snprintf(d->quar_index, sizeof d->quar_index, "%s/quarantine/index.jsonl", store_dir);
 	d->quar_size = -1;
@@ -187,7 +188,8 @@ void ag_detect_reload_quarantine(struct ag_detect *d)
 		p = e;
 	}
 	free(txt);
-	qsort(d->quar, d->n_quar, sizeof *d->quar, cmp_str);
+	if (d->n_quar)
+		qsort(d->quar, d->n_quar, sizeof *d->quar, cmp_str);
 }
 
 static int in_sorted(char **v, size_t n, const char *key)

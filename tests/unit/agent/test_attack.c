@@ -20,6 +20,7 @@
 #include "agent/attack_conf.h"
 #include "agent/attack_detect.h"
 #include "agent/block_nginx.h"
+#include "agent/config.h"
 #include "agent/fsutil.h"
 
 static void test_nets(void **state)
@@ -323,12 +324,76 @@ static void test_unblock(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The [attack] and [log] sections of the agent's INI file. */
+static void test_ini(void **state)
+{
+	struct ag_config c;
+	struct sw_errbuf eb;
+	char dir[512], path[600], text[2048];
+	FILE *f;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/ini.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/agent.ini", dir);
+	snprintf(text, sizeof text,
+		 "[agent]\nstore = %s/store\n[attack]\nwindow = 30s\nallow = 10.0.0.0/8\n"
+		 "login_path = /Admin/Login\nblock = on\nblock_file = %s/deny.conf\n"
+		 "never_block = 127.0.0.5\n[log]\npath = /var/log/nginx/access.log\nsite = www.a.cn\n"
+		 "[log]\npath = /var/log/nginx/error.log\ntype = error\n",
+		 dir, dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	ag_config_init(&c);
+	sw_errbuf_clear(&eb);
+	assert_int_equal(ag_config_load(&c, path, &eb), SW_OK);
+	assert_int_equal(ag_config_finish(&c, 0, &eb), SW_OK);
+	assert_non_null(c.attack);
+	assert_int_equal(c.attack->n_logs, 2);
+	assert_string_equal(c.attack->logs[0].site, "www.a.cn");
+	assert_int_equal(c.attack->logs[1].error_log, 1);
+	assert_int_equal(c.attack->window_s, 30);
+	assert_string_equal(c.attack->login_paths[0], "/admin/login");
+	assert_int_equal(c.attack->block, 1);
+	assert_string_equal(c.attack->block_test_cmd, "nginx -t");
+	/* never_block given: 127.0.0.5 and the always-kept 127.0.0.1, ::1 */
+	assert_int_equal(c.attack->n_never_block, 3);
+	ag_config_cleanup(&c);
+	/* errors name the file and line */
+	f = fopen(path, "w");
+	fputs("[attack]\nwindow = 1s\n", f);
+	fclose(f);
+	ag_config_init(&c);
+	sw_errbuf_clear(&eb);
+	assert_int_not_equal(ag_config_load(&c, path, &eb), SW_OK);
+	assert_non_null(strstr(eb.msg, "agent.ini:2: window must be between"));
+	ag_config_cleanup(&c);
+	f = fopen(path, "w");
+	fputs("[attack]\nblock = on\n", f);
+	fclose(f);
+	ag_config_init(&c);
+	sw_errbuf_clear(&eb);
+	assert_int_equal(ag_config_load(&c, path, &eb), SW_OK);
+	assert_int_equal(ag_config_finish(&c, -1, &eb), SW_EINVAL);
+	assert_non_null(strstr(eb.msg, "block_file"));
+	ag_config_cleanup(&c);
+	f = fopen(path, "w");
+	fputs("[log]\npath = relative.log\n", f);
+	fclose(f);
+	ag_config_init(&c);
+	assert_int_not_equal(ag_config_load(&c, path, &eb), SW_OK);
+	ag_config_cleanup(&c);
+	snprintf(text, sizeof text, "rm -rf '%s'", dir);
+	assert_int_equal(system(text), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nets),        cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_aggregation), cmocka_unit_test(test_block),
-		cmocka_unit_test(test_unblock),
+		cmocka_unit_test(test_unblock),     cmocka_unit_test(test_ini),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
