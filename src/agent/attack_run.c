@@ -107,6 +107,7 @@ static void *thread_main(void *arg)
 	}
 	ag_agg_tick(&r->agg, 0, 1);
 	save_state(r);
+	ag_log_decode_done();
 	return NULL;
 }
 

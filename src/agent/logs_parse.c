@@ -492,6 +492,17 @@ static size_t pct_round(const char *in, size_t n, char *out, size_t cap, int *mo
 	return o;
 }
 
+/* One GBK converter per thread, opened on first need, closed by
+ * ag_log_decode_done(). */
+static __thread iconv_t cd = (iconv_t)-1;
+
+void ag_log_decode_done(void)
+{
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+	cd = (iconv_t)-1;
+}
+
 size_t ag_log_decode(const char *in, size_t n, char *out, size_t cap, int *not_utf8,
 		     int *leftover)
 {
@@ -533,8 +544,6 @@ size_t ag_log_decode(const char *in, size_t n, char *out, size_t cap, int *not_u
 	if (!ag_utf8_valid(a, len)) {
 		if (not_utf8)
 			*not_utf8 = 1;
-		/* one converter per thread, opened on first need */
-		static __thread iconv_t cd = (iconv_t)-1;
 		if (cd == (iconv_t)-1)
 			cd = iconv_open("UTF-8", "GB18030");
 		if (cd != (iconv_t)-1) {
