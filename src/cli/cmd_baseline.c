@@ -18,7 +18,7 @@
 
 #include "analyze/baseline.h"
 #include "cli/cli.h"
-#include "cli/probe_analyze.h"
+#include "engine/facts.h"
 #include "probe/fetch.h"
 #include "register/register.h"
 
@@ -94,7 +94,7 @@ static int pages_from_checks(struct sw_store *st, int64_t site, size_t want, str
 	int status = SW_EXIT_OK;
 
 	sw_errbuf_clear(&eb);
-	if ((rc = probe_recent_bodies(st, site, want < PAGES_MAX ? want : PAGES_MAX, keys, &nkeys,
+	if ((rc = sw_engine_recent_bodies(st, site, want < PAGES_MAX ? want : PAGES_MAX, keys, &nkeys,
 				      &eb)))
 		return sw_cli_fail_eb(rc, &eb);
 	if (!nkeys)

@@ -24,6 +24,7 @@
 #include "cli/cli.h"
 #include "model/validate.h"
 #include "probe/checks.h"
+#include "compliance/compliance.h"
 
 #define RESOLVE_MAX 64
 
@@ -56,7 +57,9 @@ static int check_help(FILE *f)
 		"  --concurrency N    fetches in flight at once (default 256)\n"
 		"  --resolve H:P:A    connect to address A for host H and port P (as curl)\n"
 		"  --ca-file PEM      trust these CAs for the verdict instead of the system's\n"
-		"  --json             one JSON array of results on standard output\n");
+		"  --json             one JSON array of results on standard output\n"
+		"  --record           store pass/fail of each register site (by host) for the\n"
+		"                     pre-launch gate: `site edit S --status online` needs one\n");
 	return SW_EXIT_OK;
 }
 
@@ -140,7 +143,7 @@ struct target {
 /* Everything the result callback needs. */
 struct run {
 	struct sw_policy pol;
-	int json, progress, content, exposure;
+	int json, progress, content, exposure, record;
 	const char *rules_dir;
 	struct sw_an_rules *rules;
 	struct sw_an_worker_limits lim;
@@ -148,6 +151,7 @@ struct run {
 	int worst;
 	json_t *out;
 	struct sw_fetcher *f;
+	struct sw_store *st; /* --record: where pass/fail of register sites goes */
 };
 
 /* JSON of one result and its findings. */
@@ -211,6 +215,24 @@ static enum sw_err exposure(const struct target *t, struct sw_findings *fs)
 	return sw_exposure_judge(base, resp, n, &soft, fs);
 }
 
+/* --record: stores the pre-launch gate's verdict (no high or critical
+ * finding) for the register site of r's host (compliance/gate.c). */
+static void record(struct run *run, const struct sw_fetch_result *r, const struct sw_findings *fs)
+{
+	int worst = sw_findings_max_sev(fs);
+	struct sw_errbuf eb;
+	int64_t site;
+
+	sw_errbuf_clear(&eb);
+	if (sw_compliance_gate_record(run->st, r->url, worst < SW_SEV_HIGH,
+				      worst >= 0 ? sw_sev_name((enum sw_sev)worst) : NULL,
+				      (int64_t)fs->n, sw_compliance_now(), &site, &eb))
+		fprintf(stderr, "sitewarden: %s: not recorded: %s\n", r->url, eb.msg);
+	else if (!site)
+		fprintf(stderr, "sitewarden: %s: not recorded: no register site has this host\n",
+			r->url);
+}
+
 static void on_result(struct sw_fetch_result *res, void *arg)
 {
 	struct run *run = arg;
@@ -221,6 +243,17 @@ static void on_result(struct sw_fetch_result *res, void *arg)
 	struct sw_fetch_result *r;
 
 	t->r[sl->i] = res;
+	/* The spider's and the search visitor's views follow the site's own
+	 * one after the other on its connection (one TLS handshake for the
+	 * three), and only for a page worth analysing. */
+	if (run->content && sl->i < SW_FETCH_AS_SEARCH) {
+		int next = sl->i + 1;
+
+		if (res->err == SW_FETCH_EABORTED || !sw_fetched_analysable(t->r[SW_FETCH_AS_SELF]) ||
+		    sw_fetcher_add_ex(run->f, res->url, &t->slot[next], (enum sw_fetch_as)next,
+				      SW_FETCH_F_NEXT | (next < SW_FETCH_AS_SEARCH ? SW_FETCH_F_KEEP : 0)))
+			t->pending -= SW_FETCH_AS_SEARCH - sl->i; /* the views not asked for */
+	}
 	if (--t->pending > 0)
 		return;
 	r = t->r[SW_FETCH_AS_SELF];
@@ -246,6 +279,8 @@ static void on_result(struct sw_fetch_result *res, void *arg)
 	}
 	run->nfindings += fs.n;
 	run->done++;
+	if (run->st)
+		record(run, r, &fs);
 	if (run->json)
 		json_array_append_new(run->out, result_json(r, &fs));
 	else
@@ -272,11 +307,9 @@ static enum sw_err queue_target(struct run *run, struct target *t, const char *u
 		t->slot[i] = (struct slot){t, i};
 	paths = sw_exposure_paths(&n);
 	t->pending = 1 + (run->content ? 2 : 0) + (run->exposure ? 1 + (int)n : 0);
-	if ((rc = sw_fetcher_add_as(run->f, url, &t->slot[SW_FETCH_AS_SELF], SW_FETCH_AS_SELF)))
-		return rc;
-	if (run->content &&
-	    ((rc = sw_fetcher_add_as(run->f, url, &t->slot[SW_FETCH_AS_SPIDER], SW_FETCH_AS_SPIDER)) ||
-	     (rc = sw_fetcher_add_as(run->f, url, &t->slot[SW_FETCH_AS_SEARCH], SW_FETCH_AS_SEARCH))))
+	/* The other views are queued when this one is done (on_result). */
+	if ((rc = sw_fetcher_add_ex(run->f, url, &t->slot[SW_FETCH_AS_SELF], SW_FETCH_AS_SELF,
+				    run->content ? SW_FETCH_F_KEEP : 0)))
 		return rc;
 	if (!run->exposure)
 		return SW_OK;
@@ -315,7 +348,7 @@ static int parse(int argc, char **argv, struct sw_fetch_opts *opts, const char *
 		{"concurrency", required_argument, NULL, 'c'},
 		{"resolve", required_argument, NULL, 'r'}, {"ca-file", required_argument, NULL, 'a'},
 		{"no-content", no_argument, NULL, 'n'},	 {"rules", required_argument, NULL, 'R'},
-		{"exposure", no_argument, NULL, 'x'},
+		{"exposure", no_argument, NULL, 'x'},	 {"record", no_argument, NULL, 'E'},
 		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0},
 	};
 	size_t nres = 0;
@@ -358,6 +391,9 @@ static int parse(int argc, char **argv, struct sw_fetch_opts *opts, const char *
 			run->exposure = 1;
 			sw_policy_overlay(&run->pol, SW_SCOPE_GLOBAL, "checks", "all");
 			break;
+		case 'E':
+			run->record = 1;
+			break;
 		case 'h':
 			return check_help(stdout);
 		default:
@@ -389,13 +425,16 @@ int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--offline") == 0)
 			return sw_cmd_check_offline(cli, argc, argv);
-	(void)cli;
 	sw_fetch_opts_init(&opts);
 	sw_policy_defaults(&run.pol);
 	opts.timeout_ms = sw_policy_int(&run.pol, "timeout") * 1000;
 	if ((status = parse(argc, argv, &opts, resolve, &u, &run)) >= 0)
 		goto out;
 	sw_errbuf_clear(&eb);
+	if (run.record && !(run.st = sw_cli_store(cli))) {
+		status = SW_EXIT_FAIL;
+		goto out;
+	}
 	sw_an_worker_limits_init(&run.lim);
 	if (!run.rules_dir)
 		run.rules_dir = getenv("SITEWARDEN_RULES");

@@ -14,19 +14,33 @@
 
 static const struct sw_cmd cmds[] = {
 	/* Sorted by name: looked up with bsearch. */
+	{"agent", sw_cmd_agent, "host agents (sitewarden-agent): enrol one for a site, list them"},
+	{"alert", sw_cmd_alert, "alerts: list, show, acknowledge, resolve, suppress; maintenance windows"},
 	{"baseline", sw_cmd_baseline, "defacement baselines: accept an authorised change, show, history"},
+	{"channel", sw_cmd_channel, "notification channels (webhook, DingTalk, WeCom, mail, syslog) and their queue"},
 	{"check", sw_cmd_check, "check sites now: availability, TLS, DNS, redirects and page analysis; --offline for saved pages"},
 	{"dept", sw_cmd_entity, "supervising departments (主管/监管部门)"},
+	{"drill", sw_cmd_plan, "emergency drills (应急演练): record and list"},
+	{"evidence", sw_cmd_evidence, "evidence fixing: frozen exchanges in a signed SM3 hash chain; export and verify packages"},
 	{"export", sw_cmd_export, "export the site register as CSV (UTF-8 with BOM) or XLSX"},
 	{"group", sw_cmd_entity, "website groups (网站群)"},
 	{"import", sw_cmd_import, "import a register from CSV (UTF-8, UTF-8 BOM or GBK), all or nothing"},
+	{"incident", sw_cmd_incident, "incidents (应急处置) along the reporting chain: open, step, close"},
 	{"migrate", sw_cmd_migrate, "copy the whole register to another store (SQLite file -> PostgreSQL)"},
+	{"mlps", sw_cmd_mlps, "MLPS (等级保护): grading, filing, assessments, due dates"},
 	{"person", sw_cmd_entity, "responsible persons (责任人)"},
+	{"plan", sw_cmd_plan, "emergency plans (应急预案) of sites and groups"},
 	{"policy", sw_cmd_policy, "monitoring policy, inherited global -> group -> site"},
 	{"probe", sw_cmd_probe, "the monitoring loop: check every site at its interval, store results"},
+	{"rectify", sw_cmd_rectify, "rectification items (隐患整改): add, from a finding, progress, tick"},
 	{"region", sw_cmd_entity, "GB/T 2260 regions (行政区划)"},
+	{"report", sw_cmd_report, "bulletins (通报) and progress reports as XLSX, CSV or printable HTML"},
+	{"review", sw_cmd_review, "qualification review campaigns (开办审核/资格复核), identification, overrides"},
+	{"serve", sw_cmd_serve, "the HTTP API and dashboard (users, roles, agent events)"},
 	{"site", sw_cmd_entity, "websites (网站)"},
+	{"stats", sw_cmd_stats, "statistics by region, unit type, department or group"},
 	{"unit", sw_cmd_entity, "sponsoring units (主办单位)"},
+	{"user", sw_cmd_user, "accounts of the web dashboard and API: add, list, passwd, disable"},
 };
 
 #define NCMDS (sizeof cmds / sizeof cmds[0])
@@ -159,6 +173,10 @@ int main(int argc, char **argv)
 	for (size_t i = 1; i < NCMDS; i++)
 		if (strcmp(cmds[i - 1].name, cmds[i].name) >= 0)
 			sw_fatal("command table not sorted at %s", cmds[i].name);
+	/* SITEWARDEN_NOW sets the compliance clock (deadlines, gate windows)
+	 * for tests and demos; see docs/compliance.md. */
+	if ((status = sw_cli_clock()) != SW_EXIT_OK)
+		return status;
 	cmd = bsearch(argv[optind], cmds, NCMDS, sizeof cmds[0], cmd_cmp);
 	if (!cmd)
 		return sw_cli_usage("", "unknown command '%s'", argv[optind]);

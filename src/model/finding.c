@@ -78,6 +78,11 @@ static const struct sw_finding_kind kinds[] = {
 	K("exposure", "header_missing", "缺少安全响应头", SW_SEV_LOW),
 	K("exposure", "mixed_content", "HTTPS页面混合内容", SW_SEV_LOW),
 	K("analysis", "limit", "页面超出分析限制", SW_SEV_MEDIUM),
+	/* reported by sitewarden-agent on the web server host */
+	K("agent", "tamper", "网页文件被篡改(已由防篡改恢复)", SW_SEV_HIGH),
+	K("agent", "webshell", "发现网页木马(WebShell)", SW_SEV_CRITICAL),
+	K("agent", "store_corrupt", "防篡改备份库损坏", SW_SEV_HIGH),
+	K("agent", "silent", "防篡改客户端失联", SW_SEV_MEDIUM),
 	/* attacks seen in web-server logs by sitewarden-agent (docs/agent-attack.md):
 	 * an "attack" event's "attack" member is the check */
 	K("attack", "sqli", "SQL注入攻击", SW_SEV_MEDIUM),

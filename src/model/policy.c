@@ -18,6 +18,7 @@ static const char *const checks[] = {"availability", "tls", "dns", "redirect", "
 				     "exposure", NULL};
 static const char *const routes[] = {"responsible", "department", "group", "supervisor", NULL};
 static const char *const protections[] = {"off", "monitor", "restore", "serve-guard", NULL};
+static const char *const severities[] = {"info", "low", "medium", "high", "critical", NULL};
 
 static const struct sw_policy_field fields[] = {
 	{"interval", "检查间隔(秒)", SW_PT_INT, 30, 86400, NULL, "300",
@@ -41,6 +42,31 @@ static const struct sw_policy_field fields[] = {
 	 "who is alerted: responsible, department, group, supervisor"},
 	{"protection", "防护策略", SW_PT_ENUM, 0, 0, protections, "restore",
 	 "agent mode: off, monitor, restore, serve-guard"},
+	/* Alerts and incidents (src/alert, src/incident): the plan asks for a
+	 * report to the supervising department at once (an hour here), the
+	 * emergency plan started and the PSB told as soon. */
+	{"alert_min_severity", "告警通知最低级别", SW_PT_ENUM, 0, 0, severities, "medium",
+	 "least severity of an alert that is notified"},
+	{"incident_min_severity", "自动立案最低级别", SW_PT_ENUM, 0, 0, severities, "high",
+	 "least severity of a defacement, trojan, dark link or tamper alert that opens an incident"},
+	{"incident_report_minutes", "事件报告时限(分钟)", SW_PT_INT, 1, 10080, NULL, "60",
+	 "minutes to report an incident to the department, the PSB and (major) the CAC office"},
+	{"incident_plan_minutes", "预案启动时限(分钟)", SW_PT_INT, 1, 10080, NULL, "60",
+	 "minutes to start the emergency plan"},
+	{"incident_recover_minutes", "恢复时限(分钟)", SW_PT_INT, 1, 43200, NULL, "1440",
+	 "minutes to recover the site"},
+	{"incident_close_days", "结案时限(天)", SW_PT_INT, 1, 365, NULL, "30",
+	 "days to close an incident with cause, fix and accountability"},
+	{"mlps_cycle_g3", "三级测评周期(月)", SW_PT_INT, 0, 60, NULL, "12",
+	 "months between MLPS assessments of a grade 3 system (0: no fixed cycle)"},
+	{"mlps_cycle_g4", "四级测评周期(月)", SW_PT_INT, 0, 60, NULL, "6",
+	 "months between MLPS assessments of a grade 4 system"},
+	{"mlps_cycle_g5", "五级测评周期(月)", SW_PT_INT, 0, 60, NULL, "6",
+	 "months between MLPS assessments of a grade 5 system"},
+	{"mlps_due_soon_days", "测评到期提醒(天)", SW_PT_INT, 1, 365, NULL, "30",
+	 "an MLPS assessment due within this many days is listed as due soon"},
+	{"prelaunch_check_days", "上线前检测有效期(天)", SW_PT_INT, 1, 365, NULL, "30",
+	 "a site goes from pre-launch to online only after a passing check this recent"},
 };
 
 #define NFIELDS (sizeof fields / sizeof fields[0])

@@ -67,7 +67,10 @@ static enum sw_err failed(const struct sw_fetch_result *r, const struct sw_polic
 
 	snprintf(title, sizeof title, "%s: %s", sw_fetch_strerror(r->err), r->errmsg);
 	switch (r->err) {
-	case SW_FETCH_EDNS:
+	case SW_FETCH_ENXDOMAIN:
+		/* The name itself is gone (expired domain, deleted zone): a DNS
+		 * finding.  A resolver that did not answer (SW_FETCH_EDNS) says
+		 * nothing about the name and is an availability failure. */
 		if (sw_policy_has(p, "checks", "dns"))
 			return add(out, r, "dns.nxdomain", SW_SEV_HIGH, title);
 		break;

@@ -37,6 +37,8 @@ static void job_free(struct sw__job *j)
 {
 	if (j->easy != NULL)
 		curl_easy_cleanup(j->easy);
+	sw__dns_cancel(j);
+	curl_slist_free_all(j->res_list);
 	free(j->origin_domain);
 	free(j->bare);
 	free(j);
@@ -121,14 +123,54 @@ static void active_remove(struct sw_fetcher *f, struct sw__job *j)
 	f->st.active--;
 }
 
+/* Parks j while its host name is resolved: it keeps its slots. */
+static void resolving_add(struct sw_fetcher *f, struct sw__job *j)
+{
+	j->dprev = NULL;
+	j->dnext = f->resolving;
+	if (f->resolving != NULL)
+		f->resolving->dprev = j;
+	f->resolving = j;
+	j->host->active++;
+	f->st.active++;
+}
+
+static void resolving_remove(struct sw_fetcher *f, struct sw__job *j)
+{
+	if (j->dprev != NULL)
+		j->dprev->dnext = j->dnext;
+	else
+		f->resolving = j->dnext;
+	if (j->dnext != NULL)
+		j->dnext->dprev = j->dprev;
+	j->dprev = j->dnext = NULL;
+	j->host->active--;
+	f->st.active--;
+}
+
 /* Starts j's current hop, or delivers j as failed when its time is up or
- * the handle cannot be set up.  Returns 1 when a transfer started. */
+ * the handle cannot be set up.  Returns 1 when a transfer started (or the
+ * first hop's name is being resolved). */
 static int job_start(struct sw_fetcher *f, struct sw__job *j)
 {
 	long remaining;
 
 	if (j->start_us == 0)
 		j->start_us = now_us();
+	if (!j->dns_done && j->r->n_hops == 1) {
+		enum sw__dns_state ds = (j->flags & SW_FETCH_F_NEXT) ? SW__DNS_SKIP
+								    : sw__dns_begin(f, j);
+
+		j->dns_done = 1;
+		if (ds == SW__DNS_WAIT) {
+			resolving_add(f, j);
+			return 1;
+		}
+		if (ds == SW__DNS_FAIL) {
+			fail_later(f, j);
+			return 0;
+		}
+	}
 	remaining = f->o.timeout_ms - (long)((now_us() - j->start_us) / 1000);
 	if (remaining <= 0) {
 		sw__result_fail(j->r, SW_FETCH_ETIMEOUT, "timed out after %ld ms (redirects included)",
@@ -136,7 +178,10 @@ static int job_start(struct sw_fetcher *f, struct sw__job *j)
 	} else if (sw__xfer_setup(j, remaining) != SW_OK) {
 		sw__result_fail(j->r, SW_FETCH_EOTHER, "cannot set up the transfer (out of memory?)");
 	} else if (curl_easy_setopt(j->easy, CURLOPT_FORBID_REUSE,
-				    j->host && j->host->qhead ? 0L : 1L) != CURLE_OK ||
+				    (j->flags & SW_FETCH_F_KEEP) || (j->host && j->host->qhead)
+					    ? 0L
+					    : 1L) != CURLE_OK ||
+		   (j->res_list && curl_easy_setopt(j->easy, CURLOPT_RESOLVE, j->res_list) != CURLE_OK) ||
 		   curl_multi_add_handle(f->multi, j->easy) != CURLM_OK) {
 		/* Keep the connection only when this host has more fetches
 		 * waiting: a sweep visits most hosts once, and libcurl 7.88 walks
@@ -150,6 +195,31 @@ static int job_start(struct sw_fetcher *f, struct sw__job *j)
 	}
 	fail_later(f, j);
 	return 0;
+}
+
+/* Starts (or fails) the fetches whose name lookup has ended. */
+static void poll_resolving(struct sw_fetcher *f)
+{
+	struct sw__job *j, *next;
+
+	for (j = f->resolving; j != NULL; j = next) {
+		struct sw__host *p = j->host;
+
+		next = j->dnext;
+		if (!sw__dns_done(f, j))
+			continue;
+		resolving_remove(f, j);
+		if (j->r->err != SW_FETCH_OK) {
+			j->host = NULL;
+			fail_later(f, j);
+			sw__ready_push(f, p, 0);
+			sw__host_release(f, p);
+		} else if (!job_start(f, j)) {
+			j->host = NULL;
+			sw__ready_push(f, p, 0);
+			sw__host_release(f, p);
+		}
+	}
 }
 
 /* Starts queued fetches while the global limit allows, taking one fetch
@@ -290,6 +360,19 @@ static void abandon_all(struct sw_fetcher *f)
 	struct sw__host *p;
 	size_t i;
 
+	while ((j = f->resolving) != NULL) {
+		p = j->host;
+		resolving_remove(f, j);
+		sw__dns_cancel(j);
+		j->host = NULL;
+		j->next = NULL;
+		if (last != NULL)
+			last->next = j;
+		else
+			list = j;
+		last = j;
+		sw__host_release(f, p);
+	}
 	while ((j = f->active) != NULL) {
 		p = j->host;
 		active_remove(f, j);
@@ -359,7 +442,9 @@ enum sw_err sw_fetcher_run(struct sw_fetcher *f, sw_fetch_done_fn done, void *ar
 
 	f->done = done;
 	f->arg = arg;
-	while (!f->stop) {
+	while (!sw__fetcher_stopping(f)) {
+		if (f->resolving != NULL)
+			poll_resolving(f);
 		start_ready(f);
 		deliver_failed(f);
 		if (f->st.active == 0) {
@@ -373,7 +458,8 @@ enum sw_err sw_fetcher_run(struct sw_fetcher *f, sw_fetch_done_fn done, void *ar
 			if (f->st.active == 0 || f->fhead != NULL ||
 			    (f->rhead != NULL && f->st.active < f->o.max_total))
 				continue;
-			mc = curl_multi_poll(f->multi, NULL, 0, 1000, NULL);
+			/* Lookups are polled: every few ms while any run. */
+			mc = curl_multi_poll(f->multi, NULL, 0, f->resolving != NULL ? 3 : 1000, NULL);
 		}
 		if (mc != CURLM_OK) {
 			rc = sw_errf(eb, SW_EIO, "libcurl event loop: %s", curl_multi_strerror(mc));
@@ -401,6 +487,12 @@ enum sw_err sw_fetcher_add(struct sw_fetcher *f, const char *url, void *user)
 enum sw_err sw_fetcher_add_as(struct sw_fetcher *f, const char *url, void *user,
 			      enum sw_fetch_as as)
 {
+	return sw_fetcher_add_ex(f, url, user, as, 0);
+}
+
+enum sw_err sw_fetcher_add_ex(struct sw_fetcher *f, const char *url, void *user,
+			      enum sw_fetch_as as, unsigned flags)
+{
 	struct sw__job *j = calloc(1, sizeof *j);
 	struct sw_fetch_hop *hop;
 	struct sw__host *p;
@@ -412,6 +504,7 @@ enum sw_err sw_fetcher_add_as(struct sw_fetcher *f, const char *url, void *user,
 		return SW_ENOMEM;
 	}
 	j->f = f;
+	j->flags = flags;
 	j->r->as = as;
 	f->st.added++;
 	rc = sw__url_parse(url, &norm, &host, &j->bare);
@@ -432,7 +525,7 @@ enum sw_err sw_fetcher_add_as(struct sw_fetcher *f, const char *url, void *user,
 	}
 	free(norm);
 	free(host);
-	sw__host_enqueue(f, p, j, 0);
+	sw__host_enqueue(f, p, j, (flags & SW_FETCH_F_NEXT) != 0);
 	return SW_OK;
 }
 
@@ -474,7 +567,7 @@ X509_STORE *sw__fetcher_store(const struct sw_fetcher *f)
 
 int sw__fetcher_stopping(const struct sw_fetcher *f)
 {
-	return f->stop != 0;
+	return f->stop != 0 || (f->o.stop != NULL && *f->o.stop != 0);
 }
 
 /* Copies a NULL-terminated list of strings into a libcurl list; 0 when
@@ -488,6 +581,32 @@ static int slist_copy(const char *const *in, struct curl_slist **out)
 		if (l == NULL)
 			return 0;
 		*out = l;
+	}
+	return 1;
+}
+
+/* Keeps the caller's resolve entries: all of them for our own lookups
+ * (f->ovr), and those libcurl understands (not our NXDOMAIN "-") for
+ * libcurl.  0 when memory runs out. */
+static int resolve_copy(struct sw_fetcher *f, const char *const *in)
+{
+	size_t n = 0;
+
+	while (in && in[n])
+		n++;
+	if (!(f->ovr = calloc(n + 1, sizeof *f->ovr)))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *c = strrchr(in[i], ':');
+		struct curl_slist *l;
+
+		if (!(f->ovr[i] = strdup(in[i])))
+			return 0;
+		if (c && strcmp(c + 1, "-") == 0)
+			continue;
+		if (!(l = curl_slist_append(f->resolve, in[i])))
+			return 0;
+		f->resolve = l;
 	}
 	return 1;
 }
@@ -531,7 +650,7 @@ enum sw_err sw_fetcher_new(const struct sw_fetch_opts *o, struct sw_fetcher **ou
 	f->htab = calloc(f->hcap, sizeof *f->htab);
 	f->multi = curl_multi_init();
 	if (f->user_agent == NULL || f->htab == NULL || f->multi == NULL ||
-	    !slist_copy(o != NULL ? o->resolve : NULL, &f->resolve) ||
+	    !resolve_copy(f, o != NULL ? o->resolve : NULL) ||
 	    !slist_copy(reqheaders, &f->reqheaders)) {
 		sw_fetcher_free(f);
 		return SW_ENOMEM;
@@ -557,6 +676,11 @@ void sw_fetcher_free(struct sw_fetcher *f)
 
 	if (f == NULL)
 		return;
+	while ((j = f->resolving) != NULL) {
+		resolving_remove(f, j);
+		sw_fetch_result_free(j->r);
+		job_free(j);
+	}
 	while ((j = f->active) != NULL) {
 		active_remove(f, j);
 		sw_fetch_result_free(j->r);
@@ -581,6 +705,9 @@ void sw_fetcher_free(struct sw_fetcher *f)
 	if (f->multi != NULL)
 		curl_multi_cleanup(f->multi);
 	curl_slist_free_all(f->resolve);
+	for (char **e = f->ovr; e && *e; e++)
+		free(*e);
+	free(f->ovr);
 	curl_slist_free_all(f->reqheaders);
 	X509_STORE_free(f->store);
 	psl_free(f->psl_own);

@@ -31,6 +31,7 @@
 #ifndef SW_PROBE_FETCH_H
 #define SW_PROBE_FETCH_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -50,7 +51,8 @@
 	X(SW_FETCH_EURL, "bad or unsupported URL")                    \
 	X(SW_FETCH_EHTTP, "malformed or incomplete HTTP response")    \
 	X(SW_FETCH_EABORTED, "abandoned: the fetcher was stopped")    \
-	X(SW_FETCH_EOTHER, "transfer failed")
+	X(SW_FETCH_EOTHER, "transfer failed")                         \
+	X(SW_FETCH_ENXDOMAIN, "host name does not exist (NXDOMAIN)")
 
 enum sw_fetch_err {
 #define SW_FETCH_ERR_ENUM(name, msg) name,
@@ -74,14 +76,22 @@ struct sw_fetch_opts {
 	size_t max_raw;           /* body bytes on the wire; default = max_body */
 	size_t max_headers;       /* bytes of one response's header block; default 256 KiB */
 	const char *user_agent;   /* NULL: "sitewarden/<version> (website security supervision)" */
-	/* NULL-terminated CURLOPT_RESOLVE entries ("host:port:addr[,addr]"),
-	 * e.g. tests pointing any name at 127.0.0.1; NULL for none.  Copied. */
+	/* NULL-terminated CURLOPT_RESOLVE entries ("host:port:addr[,addr]",
+	 * host "*" for any), e.g. tests pointing any name at 127.0.0.1; NULL
+	 * for none.  Copied.  Our extension: the address "-" says the name
+	 * does not exist (NXDOMAIN), so tests need no DNS.  Names no entry
+	 * covers are resolved by the fetcher itself (getaddrinfo_a), which
+	 * records every address and tells NXDOMAIN from other failures. */
 	const char *const *resolve;
 	/* PEM file of trust anchors for the verification verdict; NULL: the
 	 * system CA store.  Fetching never depends on it. */
 	const char *ca_file;
 	int ip_version;           /* 0 either, 4 or 6 only */
 	int http1_only;           /* 1: never negotiate HTTP/2 */
+	/* A flag owned by the caller that stops runs as sw_fetcher_stop does
+	 * while it is non-zero (a thread or signal handler sets it; the run
+	 * sees it within about a second).  NULL: none.  Borrowed. */
+	volatile sig_atomic_t *stop;
 };
 
 /* Fills o with the defaults above. */
@@ -126,6 +136,8 @@ struct sw_fetch_tls {
 	long verify_code;     /* OpenSSL X509_V_* code, 0 when verified */
 	char verify_msg[128]; /* OpenSSL's words for verify_code */
 	int name_match;       /* leaf's SANs cover the host (no CN fallback, as browsers) */
+	char *chain_pem;      /* the chain as sent (at most 16), PEM, for evidence; NULL
+			       * when memory ran out */
 };
 
 /* Where the body's charset label came from. */
@@ -184,6 +196,18 @@ struct sw_fetch_result {
 	char charset[32];         /* declared label, lower case; "" when none */
 	enum sw_fetch_cs_src charset_src;
 	struct sw_fetch_tls tls;
+	/* The request of the last hop as sent: method, and for the site's own
+	 * view (SW_FETCH_AS_SELF) the request header block libcurl wrote
+	 * (HTTP/1 text; for HTTP/2 libcurl's rendering of it); NULL otherwise. */
+	const char *req_method;   /* "GET"; static */
+	char *req_headers;
+	size_t req_headers_len;
+	/* Every address the requested host name resolved to (at most 16), as
+	 * text, when the fetcher resolved it (hop 0 of a fetch not added with
+	 * SW_FETCH_F_NEXT); n_addrs 0 otherwise. */
+	char addrs[16][48];
+	size_t n_addrs;
+	int64_t resolve_us;       /* time the resolution took */
 };
 
 /* Frees r and all it holds.  r may be NULL. */
@@ -251,6 +275,23 @@ enum sw_err sw_fetcher_new(const struct sw_fetch_opts *o, struct sw_fetcher **ou
 /* As sw_fetcher_add, asking as `as`; the result's `as` says which. */
 enum sw_err sw_fetcher_add_as(struct sw_fetcher *f, const char *url, void *user,
 			      enum sw_fetch_as as);
+
+/* Flags of sw_fetcher_add_ex. */
+enum {
+	/* Keep the connection when the fetch ends, because another fetch of
+	 * the same host follows (the next view, an inner page). */
+	SW_FETCH_F_KEEP = 1,
+	/* Start before anything queued: at the front of its host's queue and
+	 * the host at the front of the ready list, so that, added from the
+	 * done callback of a fetch of the same host made with SW_FETCH_F_KEEP,
+	 * it reuses that connection (one TLS handshake for several requests).
+	 * The host name is not resolved again: libcurl's cache has it. */
+	SW_FETCH_F_NEXT = 2,
+};
+
+/* As sw_fetcher_add_as with flags (above). */
+enum sw_err sw_fetcher_add_ex(struct sw_fetcher *f, const char *url, void *user,
+			      enum sw_fetch_as as, unsigned flags);
 
 /* Queues url (copied) with user for the next or current run.  A malformed or
  * non-http(s) URL is not refused here: its result says SW_FETCH_EURL.

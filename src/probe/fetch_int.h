@@ -45,6 +45,12 @@ struct sw__job {
 	size_t hdr_cap;            /* bytes allocated for r->headers */
 	int tls_taken;             /* this hop's TLS facts are recorded */
 	int oom;                   /* a callback ran out of memory */
+	unsigned flags;            /* SW_FETCH_F_* */
+	int dns_done;              /* hop 0's name is resolved (or needs no resolving) */
+	struct sw__dns *dns;       /* the resolution in progress; NULL otherwise */
+	struct sw__job *dprev, *dnext; /* in the fetcher's resolving list */
+	struct curl_slist *res_list; /* this fetch's CURLOPT_RESOLVE; NULL: the fetcher's */
+	size_t reqh_cap;           /* bytes allocated for r->req_headers */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -73,6 +79,8 @@ struct sw_fetcher {
 	struct sw__host *rhead, *rtail;
 	struct sw__job *fhead, *ftail; /* fetches that failed before a transfer */
 	struct sw__job *active;        /* in flight, doubly linked */
+	struct sw__job *resolving;     /* resolving hop 0's name, doubly linked */
+	char **ovr;                    /* the resolve entries as given, NULL-terminated */
 	sw_fetch_done_fn done;
 	void *arg;
 	volatile sig_atomic_t stop;
@@ -152,6 +160,26 @@ void sw__tls_capture(SSL *ssl, X509_STORE *store, const char *host, struct sw_fe
 /* Loads the trust anchors: ca_file, or the system store when NULL.  NULL
  * with a message in eb when the file does not load. */
 X509_STORE *sw__tls_store_new(const char *ca_file, struct sw_errbuf *eb);
+
+/* --- fetch_dns.c --- */
+
+struct sw__dns;
+
+enum sw__dns_state { SW__DNS_SKIP, SW__DNS_WAIT, SW__DNS_FAIL };
+
+/* Begins resolving the host of j's first hop: SKIP when nothing is to be
+ * resolved (an IP literal, or a resolve entry covers it: its addresses are
+ * recorded), WAIT when a lookup runs (j->dns set), FAIL when j->r has
+ * failed (an NXDOMAIN entry, no memory, the lookup refused). */
+enum sw__dns_state sw__dns_begin(struct sw_fetcher *f, struct sw__job *j);
+
+/* 1 when j's lookup has ended: the addresses are recorded and j->res_list
+ * set, or j->r has failed (ENXDOMAIN or EDNS).  j->dns is then released. */
+int sw__dns_done(struct sw_fetcher *f, struct sw__job *j);
+
+/* Abandons j's lookup (j->dns released, or given up to the resolver when
+ * it cannot be cancelled in time). */
+void sw__dns_cancel(struct sw__job *j);
 
 /* --- fetch_charset.c --- */
 

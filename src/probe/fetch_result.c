@@ -66,6 +66,7 @@ struct sw_fetch_result *sw__result_new(const char *url, void *user)
 	if (r == NULL)
 		return NULL;
 	r->user = user;
+	r->req_method = "GET";
 	r->url = strdup(url);
 	r->body = calloc(1, 1);
 	if (r->url == NULL || r->body == NULL) {
@@ -111,6 +112,7 @@ void sw__tls_clear(struct sw_fetch_tls *t)
 		free(c->sans);
 	}
 	free(t->certs);
+	free(t->chain_pem);
 	memset(t, 0, sizeof *t);
 }
 
@@ -165,6 +167,7 @@ void sw_fetch_result_free(struct sw_fetch_result *r)
 	free(r->headers);
 	free(r->content_type);
 	free(r->body);
+	free(r->req_headers);
 	sw__tls_clear(&r->tls);
 	free(r);
 }

@@ -18,6 +18,7 @@
 
 #include <arpa/inet.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,6 +165,30 @@ static int host_matches(X509 *x, const char *host)
 	return X509_check_host(x, host, 0, flags, NULL) == 1;
 }
 
+/* The first n certificates of chain as PEM, newly allocated; NULL when
+ * memory runs out. */
+static char *chain_pem(STACK_OF(X509) *chain, int n)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data, *out = NULL;
+	long len;
+	int i;
+
+	if (b == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (PEM_write_bio_X509(b, sk_X509_value(chain, i)) != 1)
+			break;
+	len = BIO_get_mem_data(b, &data);
+	if (i == n && len > 0 && (out = malloc((size_t)len + 1)) != NULL) {
+		memcpy(out, data, (size_t)len);
+		out[len] = '\0';
+	}
+	BIO_free(b);
+	ERR_clear_error();
+	return out;
+}
+
 /* Records the TLS facts of ssl (see fetch_int.h). */
 void sw__tls_capture(SSL *ssl, X509_STORE *store, const char *host, struct sw_fetch_tls *t)
 {
@@ -187,6 +212,7 @@ void sw__tls_capture(SSL *ssl, X509_STORE *store, const char *host, struct sw_fe
 		read_cert(sk_X509_value(chain, i), &t->certs[i]);
 		t->n_certs++;
 	}
+	t->chain_pem = chain_pem(chain, n);
 	verify(store, chain, t);
 	t->name_match = host_matches(sk_X509_value(chain, 0), host);
 }

@@ -152,6 +152,29 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 	return n;
 }
 
+/* Debug callback of the site's own view: keeps the request header block
+ * libcurl sent (the last request's), the evidence of what was asked.  Only
+ * CURLINFO_HEADER_OUT is looked at; the rest costs a call each. */
+static int on_debug(CURL *e, curl_infotype type, char *data, size_t n, void *ud)
+{
+	struct sw__job *j = ud;
+	struct sw_fetch_result *r = j->r;
+
+	(void)e;
+	if (type != CURLINFO_HEADER_OUT)
+		return 0;
+	if (n > 65536)
+		n = 65536;
+	/* One call per request on HTTP/1; a new request starts a new block. */
+	r->req_headers_len = 0;
+	if (!reserve(&r->req_headers, &j->reqh_cap, 0, n))
+		return 0;
+	memcpy(r->req_headers, data, n);
+	r->req_headers_len = n;
+	r->req_headers[n] = '\0';
+	return 0;
+}
+
 /* Progress callback: aborts past the wire cap (see the file comment). */
 static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
@@ -207,6 +230,11 @@ static int setup_once(struct sw__job *j, CURL *e)
 	c |= curl_easy_setopt(e, CURLOPT_SSL_CIPHER_LIST, "DEFAULT:@SECLEVEL=0");
 	c |= curl_easy_setopt(e, CURLOPT_COOKIEFILE, "");
 	c |= curl_easy_setopt(e, CURLOPT_IPRESOLVE, ipres);
+	if (j->r->as == SW_FETCH_AS_SELF) {
+		c |= curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, on_debug);
+		c |= curl_easy_setopt(e, CURLOPT_DEBUGDATA, j);
+		c |= curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+	}
 	return c == CURLE_OK;
 }
 
@@ -351,6 +379,16 @@ void sw__xfer_collect(struct sw__job *j, CURLcode rc)
 	memcpy(r->primary_ip, hop->ip, sizeof r->primary_ip);
 	r->primary_port = hop->port;
 	read_times(e, &hop->times);
+	if (r->n_hops == 1 && r->resolve_us > 0) {
+		/* Our own lookup came before libcurl's clock started. */
+		struct sw_fetch_times *t = &hop->times;
+
+		t->dns_us += r->resolve_us;
+		t->connect_us += t->connect_us ? r->resolve_us : 0;
+		t->tls_us += t->tls_us ? r->resolve_us : 0;
+		t->first_byte_us += t->first_byte_us ? r->resolve_us : 0;
+		t->total_us += r->resolve_us;
+	}
 	r->times = hop->times;
 	r->http_version = r->status != 0 ? http_version(e) : 0;
 	s = NULL;

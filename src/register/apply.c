@@ -156,9 +156,15 @@ static enum sw_err check_text(const char *s, struct sw_errbuf *eb)
 		return sw_errf(eb, SW_ELIMIT, "longer than %d bytes", SW_REG_TEXT_MAX);
 	if (!sw_utf8_valid(s, n))
 		return sw_errf(eb, SW_EINVAL, "not valid UTF-8 text");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
 			return sw_errf(eb, SW_EINVAL, "contains a control character (byte 0x%02x)", *p);
+		/* Register values are plain text shown in pages, reports and
+		 * spreadsheets: markup in them is an injection attempt, never data
+		 * ("a < b" stays allowed). */
+		if (*p == '<' && (isalpha(p[1]) || p[1] == '/' || p[1] == '!' || p[1] == '?'))
+			return sw_errf(eb, SW_EINVAL, "contains HTML markup ('<%c')", p[1]);
+	}
 	return SW_OK;
 }
 

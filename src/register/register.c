@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compliance/compliance.h"
 #include "model/validate.h"
 
 /* Days in month m (1-12) of year y. */
@@ -233,6 +234,11 @@ static enum sw_err save(struct sw_store *st, struct sw_rec *rec, struct sw_errbu
 	if ((rc = prepare(st, rec, eb)))
 		goto out;
 	if (site && (rc = site_hosts(rec, buf, sizeof buf, names, &n, &url_host, eb)))
+		goto out;
+	/* Status changes the compliance rules refuse (pre-launch gate,
+	 * rejected review) stop here, inside the transaction, so an override
+	 * the gate uses up is spent only if the change is written. */
+	if (site && rec->id && (rc = sw_compliance_gate(st, rec, sw_compliance_now(), eb)))
 		goto out;
 	if (rec->id) {
 		rc = sw_store_update(st, rec, eb);

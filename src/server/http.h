@@ -61,6 +61,10 @@ struct sw_req {
 	struct sw_store *st;     /* this thread's store connection */
 	struct sw_server *srv;
 	void *conn;              /* the server's own (query arguments, headers) */
+	/* Added by the server core: */
+	const char *csrf;        /* the cookie session's CSRF token; "" for tokens/agents */
+	const char *session;     /* digest of the session cookie's id; "" none */
+	char actor[64];          /* a public write (login) names who tried, for the audit log */
 };
 
 /* Query argument `name` of the request (percent-decoded), or NULL. */
@@ -71,6 +75,8 @@ const char *sw_req_header(const struct sw_req *rq, const char *name);
 
 struct sw_resp {
 	int status;              /* 0 until a handler sets it */
+	char etag[24];           /* ETag header, quoted; "" none (static files; 304 too) */
+	const char *cache_control; /* Cache-Control header, static string; NULL none */
 	json_t *json;            /* owned: sent as application/json */
 	char *body;              /* owned (malloc): sent as is when json is NULL */
 	size_t body_len;
@@ -78,6 +84,7 @@ struct sw_resp {
 	const char *filename;    /* Content-Disposition attachment name; static or owned by
 				  * the handler until the response is sent (copied) */
 	char set_cookie[512];    /* one Set-Cookie header; "" none */
+	int retry_after;         /* seconds for a Retry-After header (429); 0 none */
 };
 
 /* Sets a JSON response (takes ownership of json); returns 0. */
@@ -110,7 +117,10 @@ struct sw_route {
 	const char *pattern;
 	int (*fn)(struct sw_req *rq, struct sw_resp *rs);
 	unsigned flags;
-	unsigned roles;        /* enum sw_role bits allowed; 0 means every signed-in role */
+	/* enum sw_role bits allowed; 0 means every signed-in person (agents
+	 * only reach routes that name SW_ROLE_AGENT).  A SW_R_WRITE route is
+	 * refused to auditors unless roles names SW_ROLE_AUDITOR. */
+	unsigned roles;
 	const char *summary;   /* one line, for /api/openapi.json checks and logs */
 };
 

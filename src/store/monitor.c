@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/overview.h"
 
 /* The statuses the scheduler watches; the others (planned, suspended,
  * closed) are not fetched. */
@@ -300,6 +301,9 @@ enum sw_err sw_store_check_record(struct sw_store *st, struct sw_check_row *c,
 	}
 	if (!rc)
 		rc = sched_done(st, c->site_id, next_due, c->checked_at, fails, last_ips, eb);
+	/* The overview's daily rollups (0010) grow with the check. */
+	if (!rc)
+		rc = sw__overview_note(st, c->site_id, c->checked_at, fails == 0, n, eb);
 	if (rc) {
 		sw_store_rollback(st);
 		return rc;

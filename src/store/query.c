@@ -6,6 +6,9 @@
  * Parameters are numbered densely in the order the entity uses them,
  * because PostgreSQL cannot type a parameter that appears nowhere.
  *
+ * The access scope (scope.c) comes first, as parameters ?1..?5, so the
+ * same statement serves admins and scoped users alike.
+ *
  * Regions nest by code (GB/T 2260): a province xx0000 holds every code
  * starting xx, a city xxyy00 every code starting xxyy.  Filtering by range
  * on the code therefore finds sub-regions even when their rows were never
@@ -17,6 +20,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/scope.h"
 
 /* Where each filter applies for one entity; NULL: the filter does not. */
 struct filter_cols {
@@ -29,7 +33,8 @@ static const struct filter_cols filter_cols[SW_ENT__COUNT] = {
 	[SW_ENT_DEPT] = {"", "x.region", NULL, NULL, NULL, NULL, "x.name", NULL},
 	[SW_ENT_UNIT] = {"", "x.region", "x.type", NULL, NULL, NULL, "x.name", "x.credit_code"},
 	[SW_ENT_GROUP] = {"", NULL, NULL, NULL, NULL, NULL, "x.name", NULL},
-	[SW_ENT_SITE] = {" JOIN units u ON u.id = x.unit_id", "u.region", "u.type", "x.group_id",
+	[SW_ENT_SITE] = {" JOIN units u ON u.id = x.unit_id LEFT JOIN site_state t ON t.site_id = x.id",
+			 "u.region", "u.type", "x.group_id",
 			 "x.unit_id", "x.status", "x.name", "x.url"},
 	[SW_ENT_PERSON] = {" LEFT JOIN units u ON u.id = x.unit_id", "u.region", "u.type", NULL,
 			   "x.unit_id", NULL, "x.name", "x.phone"},
@@ -38,19 +43,39 @@ static const struct filter_cols filter_cols[SW_ENT__COUNT] = {
 /* Parameter numbers of one built query (0: not used). */
 struct params {
 	int region_lo, region_hi, type, group, unit, status, search, limit, offset;
+	int up, kind, kind_len, kind_prefix, sev; /* sites only */
 };
 
 
 
+/* Appends the monitoring filters of site lists: the state (t, joined by
+ * filter_cols) and an open finding of the latest check. */
+static void build_site_where(char *sql, struct params *p, int *n)
+{
+	p->up = ++*n;
+	sw__sql_cat(sql, " AND (CAST(?%d AS BIGINT) IS NULL OR (?%d = 1 AND t.up = 1) OR "
+		    "(?%d = 2 AND t.up = 0) OR (?%d = 3 AND t.site_id IS NULL))", p->up, p->up,
+		    p->up, p->up);
+	p->kind = ++*n;
+	p->kind_len = ++*n;
+	p->kind_prefix = ++*n;
+	p->sev = ++*n;
+	sw__sql_cat(sql, " AND ((CAST(?%d AS TEXT) IS NULL AND CAST(?%d AS TEXT) IS NULL) OR "
+		    "EXISTS (SELECT 1 FROM check_findings cf WHERE cf.check_id = t.last_check_id "
+		    "AND (?%d IS NULL OR cf.kind = ?%d OR substr(cf.kind, 1, CAST(?%d AS BIGINT)) = "
+		    "CAST(?%d AS TEXT)) AND (?%d IS NULL OR cf.severity = ?%d)))",
+		    p->kind, p->sev, p->kind, p->kind, p->kind_len, p->kind_prefix, p->sev, p->sev);
+}
+
 /* Builds the FROM/WHERE part shared by list and count and numbers its
- * parameters into *p. */
+ * parameters into *p (after the scope's). */
 static void build_where(char *sql, const struct sw_entity *ent, struct params *p)
 {
 	const struct filter_cols *c = &filter_cols[ent->id];
-	int n = 0;
+	int n = SW_SCOPE_NPARAMS;
 
 	memset(p, 0, sizeof *p);
-	sw__sql_cat(sql, " FROM %s x%s WHERE 1 = 1", ent->table, c->join);
+	sw__sql_cat(sql, " FROM %s x%s WHERE %s", ent->table, c->join, sw__scope_sql(ent->id));
 	if (c->region) {
 		p->region_lo = ++n;
 		p->region_hi = ++n;
@@ -73,6 +98,8 @@ static void build_where(char *sql, const struct sw_entity *ent, struct params *p
 		p->status = ++n;
 		sw__sql_cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s = ?%d)", n, c->status, n);
 	}
+	if (ent->id == SW_ENT_SITE)
+		build_site_where(sql, p, &n);
 	p->search = ++n;
 	sw__sql_cat(sql, " AND (CAST(?%d AS TEXT) IS NULL OR %s LIKE ?%d ESCAPE '\\'", n, c->search1, n);
 	if (c->search2)
@@ -80,28 +107,6 @@ static void build_where(char *sql, const struct sw_entity *ent, struct params *p
 	sw__sql_cat(sql, ")");
 	p->limit = n + 1;
 	p->offset = n + 2;
-}
-
-/* Computes the half-open code range [lo, hi) of a region and everything
- * below it.  Returns SW_EINVAL for a code that is not six digits. */
-static enum sw_err region_range(const char *code, char lo[7], char hi[7], struct sw_errbuf *eb)
-{
-	size_t keep;
-	long v;
-
-	if (strlen(code) != 6 || strspn(code, "0123456789") != 6)
-		return sw_errf_field(eb, SW_EINVAL, "region", "region filter must be a six-digit code");
-	keep = strcmp(code + 2, "0000") == 0 ? 2 : strcmp(code + 4, "00") == 0 ? 4 : 6;
-	memcpy(lo, code, 7);
-	v = strtol(code, NULL, 10);
-	/* Add one at the last kept digit: 110000 -> 120000, 110100 -> 110200. */
-	v += keep == 2 ? 10000 : keep == 4 ? 100 : 1;
-	/* 99xxxx is no province, but keep the range sane for any six digits. */
-	v = v > 999999 ? 999999 : v;
-	for (int i = 5; i >= 0; i--, v /= 10)
-		hi[i] = (char)('0' + v % 10);
-	hi[6] = '\0';
-	return SW_OK;
 }
 
 /* Rejects filters that make no sense for ent, so a typo is not silently
@@ -125,6 +130,11 @@ static enum sw_err check_applicable(const struct sw_entity *ent, const struct sw
 	if (f->status && !c->status)
 		return sw_errf_field(eb, SW_EINVAL, "status", "%s lists cannot filter by status",
 				     ent->name);
+	if ((f->kind || f->severity || f->up) && ent->id != SW_ENT_SITE)
+		return sw_errf_field(eb, SW_EINVAL, f->kind ? "kind" : f->severity ? "severity" : "up",
+				     "%s lists cannot filter by monitoring state", ent->name);
+	if (f->kind && (!*f->kind || strlen(f->kind) > 64))
+		return sw_errf_field(eb, SW_EINVAL, "kind", "kind must be 1 to 64 characters");
 	return SW_OK;
 }
 
@@ -132,6 +142,8 @@ static enum sw_err check_applicable(const struct sw_entity *ent, const struct sw
  * (bound text is borrowed), so the caller owns them. */
 struct bound {
 	char lo[7], hi[7];
+	struct sw__scope_vals sv;
+	char kind_prefix[80];
 	char *like; /* owned */
 };
 
@@ -144,8 +156,10 @@ static enum sw_err bind_filter(struct sw_store *st, struct sw_stmt *s, const str
 	enum sw_err rc;
 	char *like;
 
+	if ((rc = sw__scope_bind(st, s, f->acc, &b->sv, eb)))
+		return rc;
 	if (f->region) {
-		if ((rc = region_range(f->region, b->lo, b->hi, eb)))
+		if ((rc = sw__region_range(f->region, b->lo, b->hi, "region", eb)))
 			return rc;
 		st->ops->bind_text(s, p->region_lo, b->lo);
 		st->ops->bind_text(s, p->region_hi, b->hi);
@@ -158,6 +172,17 @@ static enum sw_err bind_filter(struct sw_store *st, struct sw_stmt *s, const str
 		st->ops->bind_int(s, p->unit, f->unit_id);
 	if (p->status)
 		st->ops->bind_text(s, p->status, f->status);
+	if (p->up && f->up)
+		st->ops->bind_int(s, p->up, f->up);
+	if (p->kind && f->kind) {
+		/* A family ("tls") matches its kinds ("tls.expired") by prefix. */
+		snprintf(b->kind_prefix, sizeof b->kind_prefix, "%s.", f->kind);
+		st->ops->bind_text(s, p->kind, f->kind);
+		st->ops->bind_int(s, p->kind_len, (int64_t)strlen(b->kind_prefix));
+		st->ops->bind_text(s, p->kind_prefix, b->kind_prefix);
+	}
+	if (p->sev)
+		st->ops->bind_text(s, p->sev, f->severity);
 	if (f->search && *f->search) {
 		/* "%term%" with LIKE's own wildcards escaped: a search is literal. */
 		size_t n = strlen(f->search);

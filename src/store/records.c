@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
 #include "store/backend.h"
+#include "store/scope.h"
 
 
 
@@ -316,4 +319,47 @@ enum sw_err sw_store_find(struct sw_store *st, const struct sw_entity *ent, int 
 	if (!rc && n == 0)
 		rc = SW_ENOTFOUND;
 	return rc;
+}
+
+/* "Is row ?6 of each entity visible under the scope ?1..?5", built once
+ * per process (the statement cache keys on the text's address, so the
+ * texts live in static storage). */
+static char vis_sql[SW_ENT__COUNT][SW_SQL_MAX];
+static pthread_once_t vis_once = PTHREAD_ONCE_INIT;
+
+static void vis_build(void)
+{
+	for (int e = 0; e < SW_ENT__COUNT; e++) {
+		const struct sw_entity *ent = sw_entity_get(e);
+
+		sw__sql_cat(vis_sql[e], "SELECT 1 FROM %s x%s WHERE x.id = ?%d AND %s", ent->table,
+			    sw__scope_join(e), SW_SCOPE_NPARAMS + 1, sw__scope_sql(e));
+	}
+}
+
+enum sw_err sw_store_get_in(struct sw_store *st, const struct sw_entity *ent, int64_t id,
+			    const struct sw_access *acc, struct sw_rec *out,
+			    struct sw_errbuf *eb)
+{
+	struct sw__scope_vals v;
+	struct sw_stmt *s;
+	enum sw_err rc;
+	int row = 0;
+
+	if (!acc)
+		return sw_store_get(st, ent, id, out, eb);
+	sw_rec_init(out, ent);
+	pthread_once(&vis_once, vis_build);
+	if ((rc = sw__store_q(st, vis_sql[ent->id], &s, eb)))
+		return rc;
+	if (!(rc = sw__scope_bind(st, s, acc, &v, eb))) {
+		st->ops->bind_int(s, SW_SCOPE_NPARAMS + 1, id);
+		rc = st->ops->step(s, &row, eb);
+	}
+	sw__store_q_done(st, s);
+	if (rc)
+		return rc;
+	if (!row)
+		return sw_errf(eb, SW_ENOTFOUND, "%s %" PRId64 " does not exist", ent->name, id);
+	return sw_store_get(st, ent, id, out, eb);
 }

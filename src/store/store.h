@@ -21,6 +21,7 @@
 #include "model/entity.h"
 
 struct sw_store;
+struct sw_access; /* below */
 
 /* The default database when neither --db nor SITEWARDEN_DB names one. */
 #define SW_STORE_DEFAULT_PATH "var/sitewarden.db"
@@ -98,11 +99,38 @@ enum sw_err sw_store_delete(struct sw_store *st, const struct sw_entity *ent, in
 enum sw_err sw_store_get(struct sw_store *st, const struct sw_entity *ent, int64_t id,
 			 struct sw_rec *out, struct sw_errbuf *eb);
 
+/* As sw_store_get, for the row only when acc admits it (NULL: always):
+ * SW_ENOTFOUND alike for a row that is absent and one out of scope, so
+ * existence is not disclosed. */
+enum sw_err sw_store_get_in(struct sw_store *st, const struct sw_entity *ent, int64_t id,
+			    const struct sw_access *acc, struct sw_rec *out,
+			    struct sw_errbuf *eb);
+
 /* Finds the id of the first row of ent whose field `field` equals value
  * exactly.  SW_ENOTFOUND when none; *n_matches (may be NULL) gets how many
  * rows matched, capped at 2, so callers can refuse ambiguous names. */
 enum sw_err sw_store_find(struct sw_store *st, const struct sw_entity *ent, int field,
 			  const char *value, int64_t *id, int *n_matches, struct sw_errbuf *eb);
+
+/*
+ * What one user may see (issue 9's roles), applied inside every query that
+ * takes it so a refused row never leaves the store.  A row is visible when
+ * any member that is set admits it: a supervisor sees the sites whose unit
+ * is in its region subtree OR whose unit's supervising department is its
+ * department or below it; an operator the sites of its unit.  Units,
+ * persons, departments and groups follow their sites (see scope.c); the
+ * regions table is reference data everyone reads.  A struct with nothing
+ * set admits nothing; a NULL pointer (admins, auditors, the CLI) admits
+ * everything.
+ */
+struct sw_access {
+	const char *region;    /* region code whose subtree is visible; NULL/"" none */
+	int64_t dept_id;       /* department whose subtree's units are visible; 0 none */
+	int64_t unit_id;       /* unit whose sites are visible; 0 none */
+};
+
+/* Monitoring state filter of site lists (sw_filter.up). */
+enum sw_up_filter { SW_UP_ANY, SW_UP_UP, SW_UP_DOWN, SW_UP_UNCHECKED };
 
 /* Which rows a list returns.  Zero/NULL members do not filter. */
 struct sw_filter {
@@ -114,6 +142,13 @@ struct sw_filter {
 	const char *search;    /* substring of the name (and URL for sites) */
 	int64_t limit;         /* 0: no limit */
 	int64_t offset;
+	const struct sw_access *acc; /* who asks; NULL: everything */
+	/* Sites only: an open finding (of the site's latest check) of this
+	 * kind family ("tls") or exact kind ("tls.expired"), and/or of this
+	 * severity; the monitoring state. */
+	const char *kind;
+	const char *severity;
+	enum sw_up_filter up;
 };
 
 /* Called once per row; rec and its strings are valid during the call only.

@@ -96,7 +96,8 @@ static void test_failures(void **state)
 		enum sw_fetch_err err;
 		const char *want;
 	} cases[] = {
-		{SW_FETCH_EDNS, "dns.nxdomain/high;"},
+		{SW_FETCH_ENXDOMAIN, "dns.nxdomain/high;"},
+		{SW_FETCH_EDNS, "availability.down/high;"},
 		{SW_FETCH_ECONNECT, "availability.down/high;"},
 		{SW_FETCH_ETIMEOUT, "availability.timeout/high;"},
 		{SW_FETCH_ETLS, "tls.handshake/high;"},
@@ -222,8 +223,10 @@ static void test_dns_and_redirects(void **state)
 	assert_int_equal(sw_policy_overlay(&p, SW_SCOPE_SITE, "checks", "dns"), SW_OK);
 	r.err = SW_FETCH_ECONNECT;
 	assert_string_equal(run(&r, &p, NULL, buf, sizeof buf), "");
-	r.err = SW_FETCH_EDNS;
+	r.err = SW_FETCH_ENXDOMAIN;
 	assert_string_equal(run(&r, &p, NULL, buf, sizeof buf), "dns.nxdomain/high;");
+	r.err = SW_FETCH_EDNS;
+	assert_string_equal(run(&r, &p, NULL, buf, sizeof buf), "");
 }
 
 static void test_finding_table(void **state)

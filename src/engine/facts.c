@@ -1,9 +1,10 @@
 /*
- * probe_analyze.c - register facts and baselines for the monitoring loop's
- * page analysis (probe_analyze.h).
+ * facts.c - register facts and baselines for the monitoring engine's page
+ * analysis (facts.h).
  */
-#include "cli/probe_analyze.h"
+#include "engine/facts.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,25 @@
 #include "model/entity.h"
 #include "probe/fetch.h"
 
+void sw_engine_note(const struct sw_engine_notes *n, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!n || !n->fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	n->fn(n->arg, msg);
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s && *s ? strdup(s) : NULL;
 }
 
-enum sw_err probe_facts_load(struct sw_store *st, int64_t site_id, struct probe_facts *f,
+enum sw_err sw_engine_facts_load(struct sw_store *st, int64_t site_id, struct sw_engine_facts *f,
 			     struct sw_errbuf *eb)
 {
 	static const char k_icp[] = "icp", k_psb[] = "psb", k_gov[] = "gov_code", k_unit[] = "unit",
@@ -56,7 +70,7 @@ enum sw_err probe_facts_load(struct sw_store *st, int64_t site_id, struct probe_
 	return SW_OK;
 }
 
-void probe_facts_free(struct probe_facts *f)
+void sw_engine_facts_free(struct sw_engine_facts *f)
 {
 	free(f->icp);
 	free(f->psb);
@@ -82,8 +96,9 @@ static int take(void *arg, const struct sw_baseline_row *r)
 	return 1;
 }
 
-enum sw_err probe_baseline_load(struct sw_store *st, int64_t site_id, struct sw_baseline **out,
-				int *exists, struct sw_errbuf *eb)
+enum sw_err sw_engine_baseline_load(struct sw_store *st, int64_t site_id,
+				    struct sw_baseline **out, int *exists,
+				    const struct sw_engine_notes *notes, struct sw_errbuf *eb)
 {
 	struct got g = {0};
 	struct sw_errbuf mine;
@@ -95,9 +110,9 @@ enum sw_err probe_baseline_load(struct sw_store *st, int64_t site_id, struct sw_
 	if (rc && rc != SW_ENOTFOUND)
 		return sw_errf(eb, rc, "%s", mine.msg);
 	if (g.id && !g.b)
-		fprintf(stderr, "sitewarden: site %lld: stored baseline %lld is damaged; "
-				"accept a new one with `sitewarden baseline accept`\n",
-			(long long)site_id, (long long)g.id);
+		sw_engine_note(notes, "site %lld: stored baseline %lld is damaged; "
+				      "accept a new one with `sitewarden baseline accept`",
+			       (long long)site_id, (long long)g.id);
 	*out = g.b;
 	*exists = g.id != 0;
 	return SW_OK;
@@ -122,7 +137,7 @@ static int recent_cb(void *arg, const struct sw_check_row *c)
 	return r->n >= r->want;
 }
 
-enum sw_err probe_recent_bodies(struct sw_store *st, int64_t site_id, size_t want,
+enum sw_err sw_engine_recent_bodies(struct sw_store *st, int64_t site_id, size_t want,
 				char keys[][SW_SNAPSHOT_KEY_LEN], size_t *n, struct sw_errbuf *eb)
 {
 	struct recent r = {keys, 0, want};
@@ -136,15 +151,16 @@ enum sw_err probe_recent_bodies(struct sw_store *st, int64_t site_id, size_t wan
 	return rc;
 }
 
-enum sw_err probe_learn(struct sw_store *st, int64_t site_id, const char *url,
-			const struct sw_an_worker_limits *lim, int *learned, struct sw_errbuf *eb)
+enum sw_err sw_engine_learn(struct sw_store *st, int64_t site_id, const char *url,
+			    const struct sw_an_worker_limits *lim, int *learned,
+			    const struct sw_engine_notes *notes, struct sw_errbuf *eb)
 {
-	char recent[PROBE_LEARN_VERSIONS][SW_SNAPSHOT_KEY_LEN];
+	char recent[SW_ENGINE_LEARN_VERSIONS][SW_SNAPSHOT_KEY_LEN];
 	size_t nrecent;
-	struct sw_fetch_result *res[PROBE_LEARN_VERSIONS] = {0};
-	char *text[PROBE_LEARN_VERSIONS] = {0};
-	struct sw_an_page pages[PROBE_LEARN_VERSIONS];
-	char keys[PROBE_LEARN_VERSIONS * SW_SNAPSHOT_KEY_LEN] = "";
+	struct sw_fetch_result *res[SW_ENGINE_LEARN_VERSIONS] = {0};
+	char *text[SW_ENGINE_LEARN_VERSIONS] = {0};
+	struct sw_an_page pages[SW_ENGINE_LEARN_VERSIONS];
+	char keys[SW_ENGINE_LEARN_VERSIONS * SW_SNAPSHOT_KEY_LEN] = "";
 	struct sw_baseline *b = NULL;
 	unsigned char *blob = NULL;
 	size_t bloblen = 0, n = 0;
@@ -152,9 +168,9 @@ enum sw_err probe_learn(struct sw_store *st, int64_t site_id, const char *url,
 	enum sw_err rc;
 
 	*learned = 0;
-	if ((rc = probe_recent_bodies(st, site_id, PROBE_LEARN_VERSIONS, recent, &nrecent, eb)))
+	if ((rc = sw_engine_recent_bodies(st, site_id, SW_ENGINE_LEARN_VERSIONS, recent, &nrecent, eb)))
 		return rc;
-	if (nrecent < PROBE_LEARN_VERSIONS)
+	if (nrecent < SW_ENGINE_LEARN_VERSIONS)
 		return SW_OK; /* not enough versions yet to tell what changes by itself */
 	/* Oldest first, as the learner wants them. */
 	for (size_t k = nrecent; k-- > 0;) {
@@ -178,8 +194,8 @@ enum sw_err probe_learn(struct sw_store *st, int64_t site_id, const char *url,
 	sw_errbuf_clear(&why);
 	if ((rc = sw_an_worker_learn(pages, n, lim, &b, &why))) {
 		/* Pages the sandbox cannot learn from: monitoring goes on. */
-		fprintf(stderr, "sitewarden: site %lld: no baseline learned: %s\n", (long long)site_id,
-			why.msg);
+		sw_engine_note(notes, "site %lld: no baseline learned: %s", (long long)site_id,
+			       why.msg);
 		rc = rc == SW_ENOMEM || rc == SW_EIO ? rc : SW_OK;
 		goto out;
 	}
@@ -199,7 +215,7 @@ enum sw_err probe_learn(struct sw_store *st, int64_t site_id, const char *url,
 out:
 	sw_baseline_free(b);
 	free(blob);
-	for (size_t i = 0; i < PROBE_LEARN_VERSIONS; i++) {
+	for (size_t i = 0; i < SW_ENGINE_LEARN_VERSIONS; i++) {
 		sw_fetch_result_free(res[i]);
 		free(text[i]);
 	}

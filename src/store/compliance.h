@@ -1,0 +1,255 @@
+/*
+ * compliance.h - the store's side of compliance tracking (migration 0008):
+ * review campaigns and decisions, the tasks a rejection opens, logged
+ * status overrides, pre-launch gate checks, MLPS history, rectification
+ * items and their escalations, and the bulk reads statistics and reports
+ * are computed from.
+ *
+ * Rows come back as a struct sw_cmp_row: every column as text (NULL for
+ * NULL) and as an integer (0 for NULL or text), in the order the column
+ * enum of each read names.  One generic row keeps this file small; the
+ * enums keep callers from counting columns by hand.  Strings are valid
+ * during the callback only.  Times are unix seconds, dates YYYY-MM-DD.
+ */
+#ifndef SW_STORE_COMPLIANCE_H
+#define SW_STORE_COMPLIANCE_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+#define SW_CMP_COLS 20
+
+struct sw_cmp_row {
+	int n;
+	const char *s[SW_CMP_COLS];
+	int64_t i[SW_CMP_COLS];
+};
+
+/* Called once per row; non-zero return stops the walk (the read then
+ * returns SW_OK). */
+typedef int (*sw_cmp_row_cb)(void *arg, const struct sw_cmp_row *r);
+
+/* ---- review campaigns ---- */
+
+enum { SW_CAMP_ID, SW_CAMP_NAME, SW_CAMP_KIND, SW_CAMP_REGION, SW_CAMP_UNIT_TYPE,
+       SW_CAMP_GROUP, SW_CAMP_DEADLINE, SW_CAMP_CREATED, SW_CAMP_NOTE, SW_CAMP_ITEMS,
+       SW_CAMP_DECIDED, SW_CAMP_REJECTED };
+
+/* Adds a campaign; *id gets its id.  SW_EEXIST when the name is taken. */
+enum sw_err sw_store_campaign_add(struct sw_store *st, const char *name, const char *kind,
+				  const char *region, const char *unit_type, int64_t group_id,
+				  const char *deadline, const char *note, int64_t now, int64_t *id,
+				  struct sw_errbuf *eb);
+
+/* Walks campaigns (id 0: all, by id) with item counts (SW_CAMP_*). */
+enum sw_err sw_store_campaigns(struct sw_store *st, int64_t id, sw_cmp_row_cb cb, void *arg,
+			       struct sw_errbuf *eb);
+
+/* Finds a campaign by name.  SW_ENOTFOUND when none. */
+enum sw_err sw_store_campaign_find(struct sw_store *st, const char *name, int64_t *id,
+				   struct sw_errbuf *eb);
+
+/* Puts site_id into the campaign (idempotent). */
+enum sw_err sw_store_review_item_add(struct sw_store *st, int64_t campaign_id, int64_t site_id,
+				     struct sw_errbuf *eb);
+
+enum { SW_RI_ID, SW_RI_CAMPAIGN, SW_RI_SITE, SW_RI_DECISION, SW_RI_REVIEWER, SW_RI_DECIDED_ON,
+       SW_RI_DECIDED_AT, SW_RI_NOTE, SW_RI_DEADLINE, SW_RI_SITE_NAME };
+
+/* Walks review items of a campaign (0: any) and/or a site (0: any), by
+ * campaign then site; `pending` set: undecided ones only (SW_RI_*). */
+enum sw_err sw_store_review_items(struct sw_store *st, int64_t campaign_id, int64_t site_id,
+				  int pending, sw_cmp_row_cb cb, void *arg, struct sw_errbuf *eb);
+
+/* Records the decision of item_id.  SW_ENOTFOUND when there is no item. */
+enum sw_err sw_store_review_decide(struct sw_store *st, int64_t item_id, const char *decision,
+				   const char *reviewer, const char *date, const char *note,
+				   int64_t now, struct sw_errbuf *eb);
+
+/* The latest decision on a site (by decided_at, then item id) into
+ * decision (NULL-terminated, "" when never decided). */
+enum sw_err sw_store_review_latest(struct sw_store *st, int64_t site_id, char decision[16],
+				   struct sw_errbuf *eb);
+
+/* ---- tasks a rejection opens ---- */
+
+enum { SW_TASK_ID, SW_TASK_ITEM, SW_TASK_SITE, SW_TASK_KIND, SW_TASK_STATUS, SW_TASK_CREATED,
+       SW_TASK_DONE_AT, SW_TASK_DONE_BY, SW_TASK_NOTE, SW_TASK_SITE_NAME };
+
+/* Opens a task (idempotent per item and kind). */
+enum sw_err sw_store_task_add(struct sw_store *st, int64_t item_id, int64_t site_id,
+			      const char *kind, int64_t now, struct sw_errbuf *eb);
+
+/* Marks task id done.  SW_ENOTFOUND when there is no open task id. */
+enum sw_err sw_store_task_done(struct sw_store *st, int64_t id, const char *by, const char *note,
+			       int64_t now, struct sw_errbuf *eb);
+
+/* Walks tasks of a site (0: all); open_only: status open (SW_TASK_*). */
+enum sw_err sw_store_tasks(struct sw_store *st, int64_t site_id, int open_only, sw_cmp_row_cb cb,
+			   void *arg, struct sw_errbuf *eb);
+
+/* ---- status overrides and the pre-launch gate ---- */
+
+/* Logs an override allowing site_id to move to to_status once. */
+enum sw_err sw_store_override_add(struct sw_store *st, int64_t site_id, const char *to_status,
+				  const char *actor, const char *reason, int64_t now, int64_t *id,
+				  struct sw_errbuf *eb);
+
+/* Uses the oldest unused override of site_id to to_status: *found 1 when
+ * there was one (it is now used), 0 otherwise. */
+enum sw_err sw_store_override_take(struct sw_store *st, int64_t site_id, const char *to_status,
+				   int64_t now, int *found, struct sw_errbuf *eb);
+
+enum { SW_OV_ID, SW_OV_SITE, SW_OV_TO, SW_OV_ACTOR, SW_OV_REASON, SW_OV_CREATED, SW_OV_USED };
+
+/* Walks the overrides of a site (0: all), newest first (SW_OV_*). */
+enum sw_err sw_store_overrides(struct sw_store *st, int64_t site_id, sw_cmp_row_cb cb, void *arg,
+			       struct sw_errbuf *eb);
+
+/* Records one `check --record` result of a register site. */
+enum sw_err sw_store_gate_record(struct sw_store *st, int64_t site_id, int64_t checked_at,
+				 int passed, const char *worst, int64_t findings, const char *url,
+				 struct sw_errbuf *eb);
+
+enum { SW_GATE_ID, SW_GATE_CHECKED, SW_GATE_PASSED, SW_GATE_WORST, SW_GATE_FINDINGS,
+       SW_GATE_URL };
+
+/* Calls cb with the newest gate check of site_id at or after since, if
+ * any (SW_GATE_*); passed_only: passing ones only. */
+enum sw_err sw_store_gate_latest(struct sw_store *st, int64_t site_id, int64_t since,
+				 int passed_only, sw_cmp_row_cb cb, void *arg,
+				 struct sw_errbuf *eb);
+
+/* ---- MLPS history ---- */
+
+enum sw_err sw_store_mlps_grading_add(struct sw_store *st, int64_t site_id, int grade,
+				      const char *date, const char *basis, int64_t now,
+				      struct sw_errbuf *eb);
+
+enum sw_err sw_store_mlps_assessment_add(struct sw_store *st, int64_t site_id,
+					 const char *agency, const char *date, const char *score,
+					 const char *result, const char *report_ref, int64_t now,
+					 int64_t *id, struct sw_errbuf *eb);
+
+enum { SW_MA_ID, SW_MA_SITE, SW_MA_AGENCY, SW_MA_DATE, SW_MA_SCORE, SW_MA_RESULT,
+       SW_MA_REPORT, SW_MA_CREATED };
+
+/* Walks the assessments of a site (0: all) newest date first (SW_MA_*);
+ * date_from/date_to (may be NULL) bound assess_date, to exclusive. */
+enum sw_err sw_store_mlps_assessments(struct sw_store *st, int64_t site_id,
+				      const char *date_from, const char *date_to,
+				      sw_cmp_row_cb cb, void *arg, struct sw_errbuf *eb);
+
+enum { SW_MG_ID, SW_MG_SITE, SW_MG_GRADE, SW_MG_DATE, SW_MG_BASIS, SW_MG_CREATED };
+
+/* Walks the gradings of a site, newest first (SW_MG_*). */
+enum sw_err sw_store_mlps_gradings(struct sw_store *st, int64_t site_id, sw_cmp_row_cb cb,
+				   void *arg, struct sw_errbuf *eb);
+
+/* ---- rectification items ---- */
+
+enum { SW_RECT_ID, SW_RECT_SITE, SW_RECT_SOURCE, SW_RECT_SOURCE_REF, SW_RECT_KIND,
+       SW_RECT_SEVERITY, SW_RECT_TITLE, SW_RECT_OWNER, SW_RECT_DEADLINE, SW_RECT_STATUS,
+       SW_RECT_READY, SW_RECT_EVIDENCE, SW_RECT_CREATED, SW_RECT_UPDATED, SW_RECT_FIXED,
+       SW_RECT_VERIFIED, SW_RECT_OVERDUE, SW_RECT_ESCALATED, SW_RECT_SITE_NAME };
+
+/* A new item's fields (strings borrowed; owner, source_ref, kind may be
+ * NULL). */
+struct sw_rect_new {
+	int64_t site_id;
+	const char *source, *source_ref, *finding_kind, *severity, *title, *owner, *deadline;
+};
+
+enum sw_err sw_store_rect_add(struct sw_store *st, const struct sw_rect_new *n, int64_t now,
+			      int64_t *id, struct sw_errbuf *eb);
+
+/* Which items a walk returns; zero/NULL members do not filter. */
+struct sw_rect_filter {
+	int64_t id, site_id;
+	const char *status;      /* one status */
+	int open_only;           /* open, in_progress or overdue */
+	int ready_only;          /* ready_to_verify set */
+	const char *finding_kind;
+	int64_t limit, offset;   /* limit 0: all */
+};
+
+/* Walks items by id (SW_RECT_*). */
+enum sw_err sw_store_rects(struct sw_store *st, const struct sw_rect_filter *f,
+			   sw_cmp_row_cb cb, void *arg, struct sw_errbuf *eb);
+
+/* Counts the items a walk with f (limit and offset ignored) returns. */
+enum sw_err sw_store_rect_count(struct sw_store *st, const struct sw_rect_filter *f,
+				int64_t *n, struct sw_errbuf *eb);
+
+/* Writes status, owner, deadline, evidence and ready flag of item id, and
+ * stamps fixed_at/verified_at when status becomes fixed/verified.
+ * SW_ENOTFOUND when there is no item id. */
+enum sw_err sw_store_rect_update(struct sw_store *st, int64_t id, const char *status,
+				 const char *owner, const char *deadline, const char *evidence,
+				 int ready, int64_t now, struct sw_errbuf *eb);
+
+/* Marks overdue every open or in-progress item whose deadline is before
+ * `today` (stamping overdue_at the first time); *n gets how many. */
+enum sw_err sw_store_rect_mark_overdue(struct sw_store *st, const char *today, int64_t now,
+				       int64_t *n, struct sw_errbuf *eb);
+
+/* Escalates every overdue item not escalated before: one escalation row
+ * each (the UNIQUE item makes a second one impossible) and escalated_at
+ * stamped; cb (may be NULL) sees each new escalation (SW_RECT_* of the
+ * item).  *n gets how many. */
+enum sw_err sw_store_rect_escalate(struct sw_store *st, int64_t now, sw_cmp_row_cb cb,
+				   void *arg, int64_t *n, struct sw_errbuf *eb);
+
+enum { SW_ESC_ID, SW_ESC_ITEM, SW_ESC_SITE, SW_ESC_CREATED, SW_ESC_DEADLINE, SW_ESC_TITLE,
+       SW_ESC_DELIVERED };
+
+/* Walks escalations (undelivered only when set), by id (SW_ESC_*). */
+enum sw_err sw_store_escalations(struct sw_store *st, int undelivered, sw_cmp_row_cb cb,
+				 void *arg, struct sw_errbuf *eb);
+
+/* Marks escalation id delivered (for the notification queue). */
+enum sw_err sw_store_escalation_delivered(struct sw_store *st, int64_t id, int64_t now,
+					  struct sw_errbuf *eb);
+
+/* ---- bulk reads for statistics and reports (compliance_stats.c) ---- */
+
+enum { SW_SS_ID, SW_SS_NAME, SW_SS_URL, SW_SS_STATUS, SW_SS_UNIT_TYPE, SW_SS_REGION,
+       SW_SS_DEPT, SW_SS_GROUP, SW_SS_ICP, SW_SS_PSB, SW_SS_GOV_CODE, SW_SS_BADGE,
+       SW_SS_GRADE, SW_SS_FILING_NO, SW_SS_ASSESS_DATE, SW_SS_UNIT_NAME, SW_SS_LAST_CHECK,
+       SW_SS_CHECKED_AT };
+
+/* Walks every site with its unit's type, region and department and its
+ * latest check (SW_SS_*; LAST_CHECK 0 when never checked), by id. */
+enum sw_err sw_store_cmp_sites(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
+			       struct sw_errbuf *eb);
+
+enum { SW_OF_SITE, SW_OF_KIND, SW_OF_SEVERITY, SW_OF_TITLE, SW_OF_CHECK };
+
+/* Walks the findings of every site's latest check (the open findings),
+ * by site (SW_OF_*). */
+enum sw_err sw_store_cmp_open_findings(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
+				       struct sw_errbuf *eb);
+
+enum { SW_PF_SITE, SW_PF_KIND, SW_PF_SEVERITY, SW_PF_FIRST, SW_PF_LAST, SW_PF_TITLE };
+
+/* Walks (site, kind) pairs found by checks made in [from, to) with
+ * severity medium or worse: first and last time seen, one title, by site
+ * and kind (SW_PF_*). */
+enum sw_err sw_store_cmp_period_findings(struct sw_store *st, int64_t from, int64_t to,
+					 sw_cmp_row_cb cb, void *arg, struct sw_errbuf *eb);
+
+enum { SW_RV_SITE, SW_RV_DECISION, SW_RV_DEADLINE, SW_RV_DECIDED_AT };
+
+/* Walks every review item with its campaign's deadline (SW_RV_*). */
+enum sw_err sw_store_cmp_reviews(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
+				 struct sw_errbuf *eb);
+
+enum { SW_DP_ID, SW_DP_PARENT };
+
+/* Walks every department's id and parent (0: none). */
+enum sw_err sw_store_cmp_depts(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
+			       struct sw_errbuf *eb);
+
+#endif
