@@ -154,9 +154,11 @@ void ag_detect_cleanup(struct ag_detect *d)
 }
 
 /*
- * The guard's quarantine index holds one JSON object per quarantined
- * file with its "path" relative to the root; a later request for that
- * path is someone calling the file they planted.  Read with a plain scan
+ * The guard's quarantine index holds one JSON object per line per
+ * quarantined file with its "path" relative to the root and its
+ * "change"; a later request for a file that was planted ("created", or
+ * "webshell" in an upload directory) is someone calling it.  (A page
+ * whose content was restored keeps serving the real page: not counted.)  Read with a plain scan
  * for "path":"..." (the agent has no JSON parser; the guard writes these
  * lines itself, escaping quotes).
  */
@@ -174,8 +176,18 @@ void ag_detect_reload_quarantine(struct ag_detect *d)
 	free_strs(d->quar, d->n_quar);
 	d->quar = NULL;
 	d->n_quar = 0;
-	for (char *p = txt; (p = strstr(p, "\"path\":\""));) {
-		char *s = p + 8, *e = s;
+	for (char *line = txt, *next; line && *line; line = next) {
+		char *p, *e, *s;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		/* a planted file (new, or a webshell in an upload directory);
+		 * not the attacker's version of a page that was restored */
+		if (!strstr(line, "\"change\":\"created\"") && !strstr(line, "\"change\":\"webshell\""))
+			continue;
+		if (!(p = strstr(line, "\"path\":\"")))
+			continue;
+		s = e = p + 8;
 		while (*e && *e != '"')
 			e += (*e == '\\' && e[1]) ? 2 : 1;
 		if (e > s && e - s < 4000) {
@@ -185,7 +197,6 @@ void ag_detect_reload_quarantine(struct ag_detect *d)
 				*q = (char)tolower((unsigned char)*q);
 			push(&d->quar, &d->n_quar, buf, strlen(buf));
 		}
-		p = e;
 	}
 	free(txt);
 	if (d->n_quar)
