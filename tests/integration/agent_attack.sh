@@ -171,7 +171,9 @@ eq "$TOTAL" "$SENT" "lines nginx wrote"
 eq "$(jq '.agent.logs[0].truncations' "$W/st.json")" 1 "truncations seen"
 eq "$(jq '.agent.logs[0].malformed' "$W/st.json")" 0 "malformed lines"
 run 0 "$AGENT" status "${AARGS[@]}"
-has "$W/out" "$LOG"
+has "$W/out" "log $LOG: "
+has "$W/out" "lines read, 0 malformed"
+has "$W/out" "verdicts: "
 
 # --- events ------------------------------------------------------------------
 # windows are 5 s; wait for them to close and reach the sink
@@ -232,6 +234,8 @@ wait_event() {
 wait_event '.kind == "block" and .source == "127.0.0.2" and .action == "blocked"' "block event"
 "$AGENT" status "${AARGS[@]}" --json | jq -e '.agent.blocked[] | select(.source == "127.0.0.2")' >/dev/null ||
 	fail "status lists the blocked address"
+run 0 "$AGENT" status "${AARGS[@]}"
+has "$W/out" "127.0.0.2 until"
 # the block expires after 12 s
 for i in $(seq 1 250); do
 	get 127.0.0.2 /index.html
