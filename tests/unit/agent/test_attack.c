@@ -130,6 +130,67 @@ static void test_verdicts(void **state)
 	free(r);
 }
 
+/* Resolvers for spiders = verify: nothing is asked of any DNS server. */
+static int fake_ptr(const char *addr, char *out, size_t cap)
+{
+	if (!strcmp(addr, "192.0.2.1"))
+		return snprintf(out, cap, "baiduspider-192-0-2-1.crawl.baidu.com"), 0;
+	if (!strcmp(addr, "192.0.2.2"))
+		return snprintf(out, cap, "crawl.baidu.com.evil.example"), 0;
+	if (!strcmp(addr, "192.0.2.3"))
+		return snprintf(out, cap, "fake.baidu.com"), 0;
+	return -1;
+}
+
+static int fake_forward(const char *name, const char *addr)
+{
+	/* fake.baidu.com does not resolve back to 192.0.2.3 */
+	return strcmp(name, "fake.baidu.com") != 0 && addr != NULL;
+}
+
+static void test_spiders(void **state)
+{
+	struct ag_attack_conf *c;
+	struct ag_detect d;
+	struct ag_logrec *r = malloc(sizeof *r);
+	struct ag_line_verdict v;
+	struct sw_errbuf eb;
+	const char *ua = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)";
+
+	(void)state;
+	if (!have_crs()) {
+		free(r);
+		skip();
+	}
+	c = conf();
+	sw_errbuf_clear(&eb);
+	assert_int_equal(ag_attack_conf_key(c, "attack", "spiders", "verify", &eb), SW_OK);
+	assert_int_equal(ag_detect_init(&d, c, AG_DET_PIPELINE, NULL, &eb), SW_OK);
+	d.resolve = fake_ptr;
+	d.forward = fake_forward;
+	rec_of(r, "192.0.2.1", "GET", "/a.html", 200, ua);
+	ag_detect_rec(&d, r, NULL, &v);
+	assert_int_equal(v.spider, 1);
+	rec_of(r, "192.0.2.2", "GET", "/a.html", 200, ua);
+	ag_detect_rec(&d, r, NULL, &v);
+	assert_int_equal(v.spider, 0);
+	rec_of(r, "192.0.2.3", "GET", "/a.html", 200, ua);
+	ag_detect_rec(&d, r, NULL, &v);
+	assert_int_equal(v.spider, 0);
+	/* answers are cached: a changed resolver is not asked again */
+	d.resolve = NULL;
+	rec_of(r, "192.0.2.1", "GET", "/b.html", 200, ua);
+	ag_detect_rec(&d, r, NULL, &v);
+	assert_int_equal(v.spider, 1);
+	/* with no resolver nothing is verified */
+	rec_of(r, "192.0.2.9", "GET", "/b.html", 200, ua);
+	ag_detect_rec(&d, r, NULL, &v);
+	assert_int_equal(v.spider, 0);
+	ag_detect_cleanup(&d);
+	ag_attack_conf_free(c);
+	free(r);
+}
+
 /* Events collected by the aggregation test. */
 static struct {
 	int kind[64], sev[64];
@@ -394,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_nets),        cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_aggregation), cmocka_unit_test(test_block),
 		cmocka_unit_test(test_unblock),     cmocka_unit_test(test_ini),
+		cmocka_unit_test(test_spiders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
