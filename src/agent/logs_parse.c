@@ -246,7 +246,7 @@ static void split_request(struct ag_logrec *r, const char *v, size_t n)
 			sp2 = p - 1;
 			break;
 		}
-	if (!sp2 || sp2 - v - n == 0 || strncmp(sp2 + 1, "HTTP/", 5))
+	if (!sp2 || (size_t)(v + n - (sp2 + 1)) < 5 || memcmp(sp2 + 1, "HTTP/", 5))
 		sp2 = v + n; /* HTTP/0.9 style or cut: no protocol */
 	copy_field(r->method, sizeof r->method, v, (size_t)(sp1 - v), &r->truncated);
 	copy_field(r->uri, sizeof r->uri, sp1 + 1, (size_t)(sp2 - sp1 - 1), &r->truncated);
