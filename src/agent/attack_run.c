@@ -12,7 +12,7 @@
 #include "agent/fsutil.h"
 
 #define POLL_MS 200
-#define LINES_PER_POLL 20000
+#define LINES_PER_POLL 2000 /* a stop waits for at most this many lines */
 
 static void emit_json(const struct ag_json *ev, void *arg)
 {
