@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/probe_show.h"
 #include "engine/engine.h"
+#include "evidence/evidence.h"
 #include "incident/respond.h"
 #include "model/finding.h"
 #include "register/register.h"
@@ -261,6 +262,8 @@ static int alert_set(struct sw_store *st, const char *verb, int64_t id, const st
 		rc = sw_alert_suppress(st, id, now, until, by, o->note, &eb);
 	if (rc)
 		return sw_cli_fail_eb(rc, &eb);
+	if (o->json)
+		return alert_show(st, id, o);
 	printf("alert %" PRId64 ": %s\n", id, !strcmp(verb, "ack") ? "acknowledged"
 					       : !strcmp(verb, "resolve") ? "resolved"
 									  : "suppressed");
@@ -336,6 +339,10 @@ static int silence(struct sw_store *st, const char *verb, int argc, char **argv,
 	r.created_at = now;
 	if ((rc = sw_store_silence_add(st, &r, &id, &eb)))
 		return sw_cli_fail_eb(rc, &eb);
+	if (o->json) {
+		r.id = id;
+		return sw_cli_print_json(sw_silence_json(&r));
+	}
 	printf("silence %" PRId64 " added\n", id);
 	return SW_EXIT_OK;
 }
@@ -378,6 +385,43 @@ int sw_cmd_alert(struct sw_cli *cli, int argc, char **argv)
 	return alert_set(st, verb, id, &o);
 }
 
+void sw__cli_evidence_env(const char *db)
+{
+	char dir[4096];
+
+	if (getenv("SITEWARDEN_KEY_DIR"))
+		return;
+	sw_ev_default_key_dir(db, dir, sizeof dir);
+	setenv("SITEWARDEN_KEY_DIR", dir, 0);
+}
+
+/*
+ * Freezes the full exchange of check c into the evidence ledger (固定证据):
+ * called when the check raised or reopened an alert, so the bytes that
+ * showed the problem are kept, hashed into the chain, before the site
+ * changes again.  The key directory is SITEWARDEN_KEY_DIR, which probe and
+ * serve set from their database at start (sw__cli_evidence_env).
+ */
+static void freeze_evidence(struct sw_store *st, const struct sw_engine_check *c)
+{
+	struct sw_ev_opts eo;
+	struct sw_evidence *ev = NULL;
+	struct sw_errbuf eb;
+	size_t n = 0;
+
+	sw_ev_opts_init(&eo);
+	eo.key_dir = getenv("SITEWARDEN_KEY_DIR");
+	eo.create_key = 1;
+	sw_errbuf_clear(&eb);
+	if (sw_evidence_open(st, &eo, &ev, &eb) || sw_evidence_freeze_engine(ev, c, &n, &eb))
+		fprintf(stderr, "probe: evidence of check %" PRId64 " of site %" PRId64 ": %s\n",
+			c->check_id, c->site_id, eb.msg);
+	else if (n)
+		printf("site %" PRId64 ": evidence of check %" PRId64 " frozen (%zu item(s))\n",
+		       c->site_id, c->check_id, n);
+	sw_evidence_free(ev);
+}
+
 void sw__cli_respond_check(struct sw_store *st, const struct sw_engine_check *c, int content)
 {
 	struct sw_response r;
@@ -399,6 +443,8 @@ void sw__cli_respond_check(struct sw_store *st, const struct sw_engine_check *c,
 		       n[SW_ALERT_CH_REOPENED], n[SW_ALERT_CH_RESOLVED], r.queued);
 	for (size_t i = 0; i < r.n_opened; i++)
 		printf("site %" PRId64 ": incident %" PRId64 " opened\n", c->site_id, r.opened[i]);
+	if (n[SW_ALERT_CH_NEW] || n[SW_ALERT_CH_REOPENED] || r.n_opened)
+		freeze_evidence(st, c);
 	sw_response_cleanup(&r);
 }
 

@@ -120,6 +120,7 @@ int sw_cmd_serve(struct sw_cli *cli, int argc, char **argv)
 	if (!!o.cert_file != !!o.key_file)
 		return sw_cli_usage("serve", "--cert and --key go together");
 	o.db = cli->db;
+	sw__cli_evidence_env(cli->db); /* before any thread: evidence reads it */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "incident/respond.h"
 #include "server/api_json.h"
 #include "server/server_int.h"
 #include "store/agent.h"
@@ -108,7 +109,10 @@ static enum sw_err store_findings(struct sw_req *rq, const json_t *ev, int64_t s
 	struct sw_findings fs;
 	enum sw_err rc;
 
+	struct sw_response resp;
+
 	sw_findings_init(&fs);
+	sw_response_init(&resp);
 	rc = sw_agent_event_findings(ev, &fs);
 	for (size_t i = 0; !rc && i < fs.n; i++) {
 		struct sw_agent_finding_row f = {
@@ -116,8 +120,14 @@ static enum sw_err store_findings(struct sw_req *rq, const json_t *ev, int64_t s
 			.created_at = now, .kind = fs.v[i].kind->key,
 			.severity = sw_sev_name(fs.v[i].sev), .title = fs.v[i].title,
 			.evidence = fs.v[i].evidence};
+		struct sw_check_finding cf = {f.kind, f.severity, f.title, f.evidence, NULL};
+
 		rc = sw_store_agent_finding_add(rq->st, &f, eb);
+		/* The alert, its incident and notifications (src/incident/respond.h). */
+		if (!rc && f.site_id > 0)
+			rc = sw_response_on_event(rq->st, f.site_id, &cf, now, &resp, eb);
 	}
+	sw_response_cleanup(&resp);
 	sw_findings_cleanup(&fs);
 	return rc;
 }
