@@ -282,12 +282,7 @@ static int set_var(struct ag_logrec *r, int var, const char *v, size_t n)
 	case V_UA: copy_field(r->ua, sizeof r->ua, v, n, &r->truncated); break;
 	case V_HOST: copy_field(r->host, sizeof r->host, v, n, &r->truncated); break;
 	case V_METHOD: copy_field(r->method, sizeof r->method, v, n, &r->truncated); break;
-	case V_URI: {
-		size_t l = strlen(r->uri);
-		copy_field(r->uri, sizeof r->uri, v, n, &r->truncated);
-		(void)l;
-		break;
-	}
+	case V_URI: copy_field(r->uri, sizeof r->uri, v, n, &r->truncated); break;
 	case V_ARGS:
 		if (n && !(n == 1 && v[0] == '-')) {
 			size_t l = strlen(r->uri);
@@ -307,7 +302,7 @@ static int set_var(struct ag_logrec *r, int var, const char *v, size_t n)
  * Apache's "[client A:port]". */
 static int parse_error(const char *line, size_t n, struct ag_logrec *r)
 {
-	const char *c, *q, *e = line + n;
+	const char *c, *q;
 	char buf[8192 + 64];
 
 	if (n >= sizeof buf)
@@ -329,8 +324,6 @@ static int parse_error(const char *line, size_t n, struct ag_logrec *r)
 			if (t)
 				copy_field(r->host, sizeof r->host, s, (size_t)(t - s), &r->truncated);
 		}
-		if (n >= 19)
-			r->time = 0;
 	} else if ((c = strstr(buf, "[client "))) {
 		c += 8;
 		q = strchr(c, ']');
@@ -347,7 +340,6 @@ static int parse_error(const char *line, size_t n, struct ag_logrec *r)
 	} else {
 		return -1;
 	}
-	(void)e;
 	return 0;
 }
 
