@@ -12,6 +12,7 @@
 
 struct ag_agg_kind {
 	uint32_t count, succeeded;
+	uint32_t quarantined; /* webshell_access: requests for files the guard quarantined */
 	uint32_t status[6]; /* by hundreds: 0 unknown, 1xx .. 5xx */
 	uint32_t rules[8];
 	int n_rules;
@@ -121,6 +122,8 @@ static void emit_kind(struct ag_agg *a, struct ag_agg_src *s, int k)
 	}
 	if (k == AG_K_BRUTEFORCE)
 		ag_json_int(&j, "login_attempts", s->logins);
+	if (ak && ak->quarantined)
+		ag_json_int(&j, "quarantined", ak->quarantined);
 	if (ak) {
 		struct ag_json st;
 		ag_json_init(&st);
@@ -286,6 +289,8 @@ void ag_agg_add(struct ag_agg *a, const struct ag_logrec *r, const struct ag_lin
 	if (v->kind) {
 		int ok2xx = r->status >= 200 && r->status < 300;
 		note(a, s, v->kind, r->status, &v->v, raw, raw_len, 1);
+		if (v->quarantined && s->k[v->kind])
+			s->k[v->kind]->quarantined++;
 		if (ok2xx && v->kind != AG_K_SCANNER && v->kind != AG_K_PROTOCOL) {
 			s->k[v->kind]->succeeded++;
 			note(a, s, AG_K_SUCCESS, r->status, &v->v, raw, raw_len, 1);

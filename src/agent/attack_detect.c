@@ -132,7 +132,8 @@ enum sw_err ag_detect_init(struct ag_detect *d, const struct ag_attack_conf *con
 	for (size_t i = 0; i < d->n_shells; i++)
 		for (char *p = d->shells[i]; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
-	qsort(d->shells, d->n_shells, sizeof *d->shells, cmp_str);
+	if (d->n_shells)
+		qsort(d->shells, d->n_shells, sizeof *d->shells, cmp_str);
 	if (store_dir)
 		snprintf(d->quar_index, sizeof d->quar_index, "%s/quarantine/index.jsonl", store_dir);
 	d->quar_size = -1;
@@ -153,9 +154,11 @@ void ag_detect_cleanup(struct ag_detect *d)
 }
 
 /*
- * The guard's quarantine index holds one JSON object per quarantined
- * file with its "path" relative to the root; a later request for that
- * path is someone calling the file they planted.  Read with a plain scan
+ * The guard's quarantine index holds one JSON object per line per
+ * quarantined file with its "path" relative to the root and its
+ * "change"; a later request for a file that was planted ("created", or
+ * "webshell" in an upload directory) is someone calling it.  (A page
+ * whose content was restored keeps serving the real page: not counted.)  Read with a plain scan
  * for "path":"..." (the agent has no JSON parser; the guard writes these
  * lines itself, escaping quotes).
  */
@@ -173,8 +176,18 @@ void ag_detect_reload_quarantine(struct ag_detect *d)
 	free_strs(d->quar, d->n_quar);
 	d->quar = NULL;
 	d->n_quar = 0;
-	for (char *p = txt; (p = strstr(p, "\"path\":\""));) {
-		char *s = p + 8, *e = s;
+	for (char *line = txt, *next; line && *line; line = next) {
+		char *p, *e, *s;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		/* a planted file (new, or a webshell in an upload directory);
+		 * not the attacker's version of a page that was restored */
+		if (!strstr(line, "\"change\":\"created\"") && !strstr(line, "\"change\":\"webshell\""))
+			continue;
+		if (!(p = strstr(line, "\"path\":\"")))
+			continue;
+		s = e = p + 8;
 		while (*e && *e != '"')
 			e += (*e == '\\' && e[1]) ? 2 : 1;
 		if (e > s && e - s < 4000) {
@@ -184,10 +197,10 @@ void ag_detect_reload_quarantine(struct ag_detect *d)
 				*q = (char)tolower((unsigned char)*q);
 			push(&d->quar, &d->n_quar, buf, strlen(buf));
 		}
-		p = e;
 	}
 	free(txt);
-	qsort(d->quar, d->n_quar, sizeof *d->quar, cmp_str);
+	if (d->n_quar)
+		qsort(d->quar, d->n_quar, sizeof *d->quar, cmp_str);
 }
 
 static int in_sorted(char **v, size_t n, const char *key)

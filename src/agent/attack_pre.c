@@ -348,6 +348,13 @@ static int numeric_host(const char *h)
 	return inet_pton(AF_INET, b, a) == 1;
 }
 
+/* 1 when decoding could change s: a '%', a '+' (after '?'), a backslash
+ * escape. */
+static int encoded(const char *s)
+{
+	return strpbrk(s, "%+\\") != NULL;
+}
+
 int ag_pre_check(struct ag_pre *p, const struct ag_logrec *r, const char *host)
 {
 	char d[8192];
@@ -362,23 +369,32 @@ int ag_pre_check(struct ag_pre *p, const struct ag_logrec *r, const char *host)
 		return 1;
 	if (scan(p, r->uri, strlen(r->uri), 0))
 		return 1;
-	n = ag_log_decode(r->uri, strlen(r->uri), d, sizeof d, &bad_utf8, &leftover);
-	if (leftover || has_ctl(d, n) || (bad_utf8 && p->utf8_check) || scan(p, d, n, 0))
+	/* the decoded form differs only where something was encoded */
+	if (encoded(r->uri)) {
+		n = ag_log_decode(r->uri, strlen(r->uri), d, sizeof d, &bad_utf8, &leftover);
+		if (leftover || has_ctl(d, n) || (bad_utf8 && p->utf8_check) || scan(p, d, n, 0))
+			return 1;
+	} else if (p->utf8_check && !ag_utf8_valid(r->uri, strlen(r->uri))) {
 		return 1;
+	}
 	if (r->ua[0]) {
 		if (scan(p, r->ua, strlen(r->ua), 1) || has_ctl(r->ua, strlen(r->ua)))
 			return 1;
-		n = ag_log_decode(r->ua, strlen(r->ua), d, sizeof d, NULL, &leftover);
-		if (scan(p, d, n, 1) || has_ctl(d, n))
-			return 1;
+		if (encoded(r->ua)) {
+			n = ag_log_decode(r->ua, strlen(r->ua), d, sizeof d, NULL, &leftover);
+			if (scan(p, d, n, 1) || has_ctl(d, n))
+				return 1;
+		}
 	}
 	if (r->referer[0]) {
 		if (scan(p, r->referer, strlen(r->referer), 1) ||
 		    has_ctl(r->referer, strlen(r->referer)))
 			return 1;
-		n = ag_log_decode(r->referer, strlen(r->referer), d, sizeof d, NULL, &leftover);
-		if (scan(p, d, n, 1) || has_ctl(d, n))
-			return 1;
+		if (encoded(r->referer)) {
+			n = ag_log_decode(r->referer, strlen(r->referer), d, sizeof d, NULL, &leftover);
+			if (scan(p, d, n, 1) || has_ctl(d, n))
+				return 1;
+		}
 	}
 	return 0;
 }

@@ -12,7 +12,7 @@
 #include "agent/fsutil.h"
 
 #define POLL_MS 200
-#define LINES_PER_POLL 20000
+#define LINES_PER_POLL 2000 /* a stop waits for at most this many lines */
 
 static void emit_json(const struct ag_json *ev, void *arg)
 {
@@ -107,6 +107,7 @@ static void *thread_main(void *arg)
 	}
 	ag_agg_tick(&r->agg, 0, 1);
 	save_state(r);
+	ag_log_decode_done();
 	return NULL;
 }
 
@@ -214,4 +215,35 @@ void ag_attack_status(struct ag_attack_run *r, struct ag_json *j)
 		ag_block_status(&r->blk, j);
 	ag_json_free(&arr);
 	ag_json_free(&one);
+}
+
+void ag_attack_status_text(struct ag_attack_run *r, int fd)
+{
+	if (!r->running)
+		return;
+	for (size_t i = 0; i < r->n_logs; i++) {
+		struct ag_attack_log *l = &r->logs[i];
+		dprintf(fd, "log %s%s: %llu lines read, %llu malformed, %llu rotations, %llu truncations\n",
+			l->lc->path, l->lc->error_log ? " (error log)" : "",
+			(unsigned long long)l->follow.lines, (unsigned long long)l->malformed,
+			(unsigned long long)l->follow.rotations,
+			(unsigned long long)l->follow.truncations);
+	}
+	dprintf(fd, "verdicts: %llu requests, %llu sent on by the first pass, %llu attacks",
+		(unsigned long long)r->det.requests, (unsigned long long)r->det.passed,
+		(unsigned long long)r->det.attacks);
+	for (int k = 1; k < AG__K_COUNT; k++)
+		if (r->det.by_kind[k])
+			dprintf(fd, ", %s %llu", ag_akind_name(k), (unsigned long long)r->det.by_kind[k]);
+	dprintf(fd, "; %llu events\n", (unsigned long long)r->agg.events);
+	if (r->conf->block) {
+		pthread_mutex_lock(&r->blk.mu);
+		dprintf(fd, "blocked (%s): %zu address(es)\n", r->conf->block_file, r->blk.n);
+		for (size_t i = 0; i < r->blk.n; i++) {
+			char t[32];
+			ag_fmt_time(r->blk.e[i].until * 1000000000, t);
+			dprintf(fd, "  %s until %s (%s)\n", r->blk.e[i].addr, t, r->blk.e[i].reason);
+		}
+		pthread_mutex_unlock(&r->blk.mu);
+	}
 }

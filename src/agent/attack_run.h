@@ -59,4 +59,7 @@ void ag_attack_free(struct ag_attack_run *r);
 /* Members for status and the heartbeat: "logs", "verdicts", "blocked". */
 void ag_attack_status(struct ag_attack_run *r, struct ag_json *j);
 
+/* The same for people, written to fd (the control socket's "attack"). */
+void ag_attack_status_text(struct ag_attack_run *r, int fd);
+
 #endif

@@ -163,23 +163,24 @@ static char *render(const struct ag_blocker *b, size_t *len)
 	return buf;
 }
 
-/* Writes the file and applies it; on a failed test the old text goes
- * back.  0 or -1 (b->last_error says why). */
-static int apply(struct ag_blocker *b, const char *old, size_t old_len)
+/*
+ * Writes txt as the file and applies it; on a failed test the old text
+ * goes back.  0 or -1 (b->last_error says why).  Called without the
+ * mutex: the commands may take seconds and status must not wait; only
+ * the log thread writes the file.
+ */
+static int apply(struct ag_blocker *b, const char *txt, size_t len, const char *old,
+		 size_t old_len)
 {
 	struct sw_errbuf eb;
-	size_t len;
-	char *txt = render(b, &len);
 	char err[256];
 
 	sw_errbuf_clear(&eb);
 	if (!txt || ag_write_atomic(b->conf->block_file, txt, len, &eb)) {
 		snprintf(b->last_error, sizeof b->last_error, "cannot write %.100s: %.120s",
 			 b->conf->block_file, eb.msg);
-		free(txt);
 		return -1;
 	}
-	free(txt);
 	if (ag_run_cmd(b->conf->block_test_cmd, 30, err, sizeof err)) {
 		snprintf(b->last_error, sizeof b->last_error, "test failed (%.60s): %.160s",
 			 b->conf->block_test_cmd, err);
@@ -201,8 +202,8 @@ int ag_block_add(struct ag_blocker *b, const char *addr, const char *reason, int
 		 struct ag_json *ev)
 {
 	char c[64], t[32];
-	size_t old_len = 0, i;
-	char *old;
+	size_t old_len = 0, len = 0, i;
+	char *old, *txt;
 	int rc;
 
 	if (canon(addr, c) || ag_block_exempt(b, c)) {
@@ -233,13 +234,23 @@ int ag_block_add(struct ag_blocker *b, const char *addr, const char *reason, int
 	snprintf(b->e[b->n].addr, sizeof b->e[0].addr, "%s", c);
 	snprintf(b->e[b->n].reason, sizeof b->e[0].reason, "%s", reason ? reason : "-");
 	b->e[b->n++].until = now + b->conf->block_for_s;
-	rc = apply(b, old, old_len);
-	if (rc)
-		b->n--;
-	else
+	txt = render(b, &len);
+	pthread_mutex_unlock(&b->mu);
+	rc = apply(b, txt, len, old, old_len);
+	pthread_mutex_lock(&b->mu);
+	if (rc) {
+		/* only this thread changes the list: the new entry is still there */
+		for (i = 0; i < b->n; i++)
+			if (!strcmp(b->e[i].addr, c)) {
+				b->e[i] = b->e[--b->n];
+				break;
+			}
+	} else {
 		b->blocks++;
+	}
 	pthread_mutex_unlock(&b->mu);
 	free(old);
+	free(txt);
 	ag_json_str(ev, "kind", "block");
 	ag_json_str(ev, "source", c);
 	ag_json_str(ev, "reason", reason);
@@ -259,10 +270,20 @@ void ag_block_expire(struct ag_blocker *b, int64_t now,
 		     void (*fn)(const struct ag_json *ev, void *arg), void *arg)
 {
 	struct ag_block_entry gone[64];
-	size_t n_gone = 0, old_len = 0;
-	char *old;
+	size_t n_gone = 0, old_len = 0, len = 0;
+	char *old = NULL, *txt = NULL;
+	int rc = 0;
 
+	if (now < b->retry_at)
+		return; /* the last attempt failed: not every poll */
 	pthread_mutex_lock(&b->mu);
+	for (size_t i = 0; i < b->n && !n_gone; i++)
+		n_gone = b->e[i].until <= now;
+	if (!n_gone) {
+		pthread_mutex_unlock(&b->mu);
+		return;
+	}
+	n_gone = 0;
 	old = render(b, &old_len);
 	for (size_t i = 0; i < b->n && n_gone < 64;) {
 		if (b->e[i].until <= now) {
@@ -272,15 +293,22 @@ void ag_block_expire(struct ag_blocker *b, int64_t now,
 			i++;
 		}
 	}
-	if (n_gone && apply(b, old, old_len)) {
-		/* nginx still denies them: keep them listed, try again later */
+	txt = render(b, &len);
+	pthread_mutex_unlock(&b->mu);
+	rc = apply(b, txt, len, old, old_len);
+	pthread_mutex_lock(&b->mu);
+	if (rc) {
+		/* nginx still denies them: keep them listed, try again later
+		 * (the array has room: they were in it) */
 		for (size_t i = 0; i < n_gone; i++)
 			b->e[b->n++] = gone[i];
 		n_gone = 0;
+		b->retry_at = now + 60;
 	}
 	b->unblocks += n_gone;
 	pthread_mutex_unlock(&b->mu);
 	free(old);
+	free(txt);
 	for (size_t i = 0; i < n_gone; i++) {
 		struct ag_json j;
 		ag_json_init(&j);

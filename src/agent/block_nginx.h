@@ -34,6 +34,7 @@ struct ag_blocker {
 	struct ag_block_entry *e;
 	size_t n;
 	uint64_t blocks, unblocks, refused, reload_failures;
+	int64_t retry_at; /* unix seconds: no expiry attempt before (after a failure) */
 	char last_error[256];
 };
 

@@ -132,6 +132,12 @@ static void handle_ctl(struct run *r, int fd)
 		ag_json_free(&j);
 		return;
 	}
+	if (!strcmp(line, "attack")) {
+		dprintf(fd, "ok\n");
+		if (r->attack)
+			ag_attack_status_text(r->attack, fd);
+		return;
+	}
 	if (sscanf(line, "pause %4095s %lld", a, &num) == 2) {
 		rc = root_arg(r, a, &ri) ? sw_errf(&eb, SW_ENOTFOUND, "no such root %s", a)
 					 : ag_op_pause(&r->g, ri, num, &eb);

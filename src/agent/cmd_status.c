@@ -110,8 +110,15 @@ int ag_cmd_status(struct ag_config *c, const struct ag_opts *o)
 								     "running?)"
 								   : "not running"),
 		       st.dir);
-		if (running)
+		if (running) {
+			char *att = NULL;
 			printf("live %s", strchr(reply, '\n') + 1);
+			/* followed logs, verdicts, blocked addresses (anti-attack) */
+			if (ag_ctl_call(st.dir, "attack", &att, 10) == SW_OK && att &&
+			    !strncmp(att, "ok\n", 3))
+				fputs(att + 3, stdout);
+			free(att);
+		}
 		printf("server %s; spool depth %llu (last event #%llu, acknowledged #%llu)\n",
 		       c->server ? c->server : "(none: events stay in the spool)",
 		       (unsigned long long)ag_spool_depth(&sp), (unsigned long long)sp.written,

@@ -199,6 +199,7 @@ int ag_cmd_logs(struct ag_config *c, const struct ag_opts *o)
 		}
 		rc = d.attacks ? 1 : 0;
 		ag_detect_cleanup(&d);
+		ag_log_decode_done();
 		return rc;
 	}
 	/* compare: the pipeline, then the CRS alone, same process, same file */
@@ -234,6 +235,7 @@ int ag_cmd_logs(struct ag_config *c, const struct ag_opts *o)
 		       (double)lines / t_crs, (unsigned long long)crs_hits, t_pipe,
 		       (double)lines / t_pipe, t_crs / t_pipe, (unsigned long long)dc.missed);
 	rc = dc.missed ? 1 : 0;
+	ag_log_decode_done();
 	free(verdicts);
 	ag_detect_cleanup(&d);
 	ag_detect_cleanup(&dc);

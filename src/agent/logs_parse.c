@@ -246,7 +246,7 @@ static void split_request(struct ag_logrec *r, const char *v, size_t n)
 			sp2 = p - 1;
 			break;
 		}
-	if (!sp2 || sp2 - v - n == 0 || strncmp(sp2 + 1, "HTTP/", 5))
+	if (!sp2 || (size_t)(v + n - (sp2 + 1)) < 5 || memcmp(sp2 + 1, "HTTP/", 5))
 		sp2 = v + n; /* HTTP/0.9 style or cut: no protocol */
 	copy_field(r->method, sizeof r->method, v, (size_t)(sp1 - v), &r->truncated);
 	copy_field(r->uri, sizeof r->uri, sp1 + 1, (size_t)(sp2 - sp1 - 1), &r->truncated);
@@ -282,12 +282,7 @@ static int set_var(struct ag_logrec *r, int var, const char *v, size_t n)
 	case V_UA: copy_field(r->ua, sizeof r->ua, v, n, &r->truncated); break;
 	case V_HOST: copy_field(r->host, sizeof r->host, v, n, &r->truncated); break;
 	case V_METHOD: copy_field(r->method, sizeof r->method, v, n, &r->truncated); break;
-	case V_URI: {
-		size_t l = strlen(r->uri);
-		copy_field(r->uri, sizeof r->uri, v, n, &r->truncated);
-		(void)l;
-		break;
-	}
+	case V_URI: copy_field(r->uri, sizeof r->uri, v, n, &r->truncated); break;
 	case V_ARGS:
 		if (n && !(n == 1 && v[0] == '-')) {
 			size_t l = strlen(r->uri);
@@ -307,7 +302,7 @@ static int set_var(struct ag_logrec *r, int var, const char *v, size_t n)
  * Apache's "[client A:port]". */
 static int parse_error(const char *line, size_t n, struct ag_logrec *r)
 {
-	const char *c, *q, *e = line + n;
+	const char *c, *q;
 	char buf[8192 + 64];
 
 	if (n >= sizeof buf)
@@ -329,8 +324,6 @@ static int parse_error(const char *line, size_t n, struct ag_logrec *r)
 			if (t)
 				copy_field(r->host, sizeof r->host, s, (size_t)(t - s), &r->truncated);
 		}
-		if (n >= 19)
-			r->time = 0;
 	} else if ((c = strstr(buf, "[client "))) {
 		c += 8;
 		q = strchr(c, ']');
@@ -347,7 +340,6 @@ static int parse_error(const char *line, size_t n, struct ag_logrec *r)
 	} else {
 		return -1;
 	}
-	(void)e;
 	return 0;
 }
 
@@ -492,6 +484,17 @@ static size_t pct_round(const char *in, size_t n, char *out, size_t cap, int *mo
 	return o;
 }
 
+/* One GBK converter per thread, opened on first need, closed by
+ * ag_log_decode_done(). */
+static __thread iconv_t cd = (iconv_t)-1;
+
+void ag_log_decode_done(void)
+{
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+	cd = (iconv_t)-1;
+}
+
 size_t ag_log_decode(const char *in, size_t n, char *out, size_t cap, int *not_utf8,
 		     int *leftover)
 {
@@ -533,8 +536,6 @@ size_t ag_log_decode(const char *in, size_t n, char *out, size_t cap, int *not_u
 	if (!ag_utf8_valid(a, len)) {
 		if (not_utf8)
 			*not_utf8 = 1;
-		/* one converter per thread, opened on first need */
-		static __thread iconv_t cd = (iconv_t)-1;
 		if (cd == (iconv_t)-1)
 			cd = iconv_open("UTF-8", "GB18030");
 		if (cd != (iconv_t)-1) {

