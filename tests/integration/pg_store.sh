@@ -75,8 +75,10 @@ for db in swtest swcli swmig swrace; do
 done
 
 # The unit tests of the store and of everything that stores (register
-# rules, import, export), every test on a fresh schema of swtest.
-for t in "$SW_BIN"/unit_store_test_* "$SW_BIN"/unit_register_test_*; do
+# rules, import, export, the API's handlers), every test on a fresh schema
+# of swtest.
+for t in "$SW_BIN"/unit_store_test_* "$SW_BIN"/unit_register_test_* \
+	"$SW_BIN"/unit_server_test_api_*; do
 	[ -x "$t" ] || continue
 	SW_TEST_STORE_URL="$PG/swtest" "$t" || fail "$(basename "$t") on PostgreSQL"
 done
