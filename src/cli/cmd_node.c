@@ -20,7 +20,7 @@ static int node_help(FILE *f)
 		   "       sitewarden node remove NAME\n"
 		   "\nProbe nodes register when `sitewarden probe` (or serve's engine) starts and\n"
 		   "beat every round.  list shows each node's labels, last heartbeat, whether it\n"
-		   "is alive (heard of within %d s, or twice its lease time) and its share: the\n"
+		   "is alive (heard of within %d s, or 3 times its lease time) and its share: the\n"
 		   "checks it recorded in the last hour, and their part of all nodes' checks.\n"
 		   "remove forgets a node that is gone for good (its checks keep its name).\n",
 		SW_NODE_DEAD_AFTER);

@@ -69,7 +69,7 @@ enum sw_err sw_store_node_list(struct sw_store *st, int64_t now,
 		r.heartbeat_at = st->ops->col_int(s, 3);
 		r.lease_s = st->ops->col_int(s, 4);
 		r.checks_hour = st->ops->col_int(s, 5);
-		dead_after = 2 * r.lease_s > SW_NODE_DEAD_AFTER ? 2 * r.lease_s : SW_NODE_DEAD_AFTER;
+		dead_after = 3 * r.lease_s > SW_NODE_DEAD_AFTER ? 3 * r.lease_s : SW_NODE_DEAD_AFTER;
 		r.alive = now - r.heartbeat_at <= dead_after;
 		if (cb(arg, &r))
 			break;

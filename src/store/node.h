@@ -10,9 +10,11 @@
 
 #include "store/store.h"
 
-/* A node is dead when it has not beaten for this long, or for twice its
- * lease time when that is longer (a round of slow fetches). */
-#define SW_NODE_DEAD_AFTER 120
+/* A node is dead when it has not beaten for this long, or for three times
+ * its lease time when that is longer: a node beats every round and every
+ * ten seconds of a long round, and a round's fetches end within its
+ * lease. */
+#define SW_NODE_DEAD_AFTER 60
 
 /*
  * Registers node `name` or refreshes it: labels (canonical: sorted
