@@ -17,6 +17,7 @@
 
 #include "store/backend.h"
 #include "store/lease.h"
+#include "store/pg.h"
 
 #define ACTIVE "s.status IN ('online', 'pre-launch')"
 
@@ -187,6 +188,8 @@ enum sw_err sw_store_batch_begin(struct sw_store *st, struct sw_errbuf *eb)
 		rc = run(st, s, eb);
 	if (rc)
 		sw_store_rollback(st);
+	else
+		sw__pg_pipeline(st->db);
 	return rc;
 }
 

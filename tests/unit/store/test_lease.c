@@ -165,9 +165,9 @@ static void test_nodes(void **state)
 			 SW_OK);
 	record(st, "p1", s[0], 4000, 9000);
 	record(st, "p1", s[1], 4500, 9000);
-	record(st, "p1", s[2], 1000, 9000); /* more than an hour before 5100 */
+	record(st, "p1", s[2], 1000, 9000); /* more than an hour before 5050 */
 	record(st, "p2", s[2], 5000, 9000);
-	assert_int_equal(sw_store_node_list(st, 5100, node_cb, &ns, NULL), SW_OK);
+	assert_int_equal(sw_store_node_list(st, 5050, node_cb, &ns, NULL), SW_OK);
 	assert_int_equal(ns.n, 2);
 	assert_string_equal(ns.name[0], "p1");
 	assert_string_equal(ns.labels[0], "net=a,region=gd");
@@ -175,8 +175,12 @@ static void test_nodes(void **state)
 	assert_int_equal(ns.checks[1], 1);
 	assert_true(ns.alive[0] && ns.alive[1]);
 	ns.n = 0;
-	assert_int_equal(sw_store_node_list(st, 5000 + SW_NODE_DEAD_AFTER + 1, node_cb, &ns, NULL),
-			 SW_OK);
+	/* Dead after three lease times (90 s) when that is longer than the
+	 * minimum. */
+	assert_int_equal(sw_store_node_list(st, 5090, node_cb, &ns, NULL), SW_OK);
+	assert_true(ns.alive[0]);
+	ns.n = 0;
+	assert_int_equal(sw_store_node_list(st, 5091, node_cb, &ns, NULL), SW_OK);
 	assert_false(ns.alive[0]);
 	assert_int_equal(sw_store_node_remove(st, "p2", NULL), SW_OK);
 	assert_int_equal(sw_store_node_remove(st, "p2", NULL), SW_ENOTFOUND);
@@ -273,6 +277,37 @@ static void test_batch(void **state)
 	sw_store_close(st);
 }
 
+/* A write that fails inside a batch (on PostgreSQL it is pipelined and
+ * its answer read later) fails the batch, and the store goes on. */
+static void test_batch_failure(void **state)
+{
+	const struct sw_check_finding bad[1] = {{NULL, "low", "no kind", NULL, NULL}};
+	int64_t s[2];
+	struct sw_store *st = setup(s, 2);
+	struct sw_check_row c = {.site_id = s[0], .checked_at = 300, .status = 200};
+	struct sw_site_state t = {.up = 1, .since = 300, .checked_at = 300, .last_status = 200};
+	struct sw_errbuf eb;
+	enum sw_err rc;
+
+	(void)state;
+	sw_errbuf_clear(&eb);
+	assert_int_equal(sw_store_batch_begin(st, NULL), SW_OK);
+	record(st, "p1", s[1], 300, 600);
+	rc = sw_store_check_record_by(st, "p1", &c, bad, 1, &t, 600, 0, NULL, &eb);
+	if (rc == SW_OK)
+		rc = sw_store_commit(st, &eb);
+	else
+		sw_store_rollback(st);
+	assert_int_not_equal(rc, SW_OK);
+	assert_false(sw_errbuf_empty(&eb));
+	assert_int_equal(sw_store_site_state_get(st, s[1], &t, NULL), SW_ENOTFOUND);
+	assert_int_equal(sw_store_batch_begin(st, NULL), SW_OK);
+	record(st, "p1", s[0], 300, 600);
+	assert_int_equal(sw_store_commit(st, NULL), SW_OK);
+	assert_int_equal(sw_store_site_state_get(st, s[0], &t, NULL), SW_OK);
+	sw_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_nodes),
 		cmocka_unit_test(test_vantage),
 		cmocka_unit_test(test_batch),
+		cmocka_unit_test(test_batch_failure),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
