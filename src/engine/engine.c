@@ -268,12 +268,17 @@ static enum sw_err round_once(struct sw__engine *e, int64_t due_by, size_t *n)
 	size_t before;
 	enum sw_err rc;
 
-	if ((rc = beat(e, now)) || (rc = schedule_new(e->st, now, !o->once, &e->eb)))
+	/* once: new sites are due at the start (due_by), so this run takes
+	 * them however long the start took. */
+	if ((rc = beat(e, now)) ||
+	    (rc = schedule_new(e->st, o->once ? due_by : now, !o->once, &e->eb)))
 		return rc;
 	sw_fetcher_stats(e->f, &fst);
 	before = (size_t)fst.added;
 	rc = sw_store_lease_due(e->st, e->node, due_by, now, now + e->lease_s, o->batch, queue_due,
 				e, &e->eb);
+	if (!rc)
+		rc = sw_store_vantage_any(e->st, &e->vantage_rows, &e->eb);
 	if (!rc && !e->rc && e->n_labels)
 		rc = sw_store_vantage_lease(e->st, e->node, e->labels, e->n_labels, now,
 					    now + e->lease_s, o->batch, queue_vantage, e, &e->eb);

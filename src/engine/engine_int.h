@@ -28,6 +28,7 @@ struct sw__engine {
 	size_t n_labels;
 	char labels_text[SW__LABELS_MAX * SW__LABEL_LEN]; /* "a=b,c=d" */
 	int64_t lease_s;           /* how long a lease lasts */
+	int vantage_rows;          /* some site had vantage rows at the round's start */
 	int64_t started_at, beat_at; /* unix seconds: start, last heartbeat */
 	/* Judged items waiting to be written in one transaction (engine.c):
 	 * owned; written when write_batch are waiting or a second passed. */

@@ -365,6 +365,22 @@ enum sw_err sw_store_vantage_record(struct sw_store *st, const struct sw_vantage
 	return run(st, s, eb);
 }
 
+enum sw_err sw_store_vantage_any(struct sw_store *st, int *any, struct sw_errbuf *eb)
+{
+	static const char sql[] = "SELECT 1 FROM vantage_schedule LIMIT 1";
+	struct sw_stmt *s;
+	enum sw_err rc;
+	int row = 0;
+
+	*any = 0;
+	if ((rc = sw__store_q(st, sql, &s, eb)))
+		return rc;
+	rc = st->ops->step(s, &row, eb);
+	*any = !rc && row;
+	sw__store_q_done(st, s);
+	return rc;
+}
+
 enum sw_err sw_store_vantage_walk(struct sw_store *st, int64_t site_id, int64_t since,
 				  int (*cb)(void *arg, const struct sw_vantage_seen *v),
 				  void *arg, struct sw_errbuf *eb)

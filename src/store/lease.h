@@ -110,6 +110,10 @@ struct sw_vantage_seen {
 enum sw_err sw_store_vantage_record(struct sw_store *st, const struct sw_vantage_seen *v,
 				    int64_t next_due, struct sw_errbuf *eb);
 
+/* Sets *any when some site has a vantage row (the engine skips the
+ * per-check sync while none has and policies ask for none). */
+enum sw_err sw_store_vantage_any(struct sw_store *st, int *any, struct sw_errbuf *eb);
+
 /* Walks the vantage rows of site_id checked at or after `since`, ordered
  * by label. */
 enum sw_err sw_store_vantage_walk(struct sw_store *st, int64_t site_id, int64_t since,
