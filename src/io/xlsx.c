@@ -56,7 +56,9 @@ static enum sw_err open_zip(struct sw_xlsx *x, const void *data, size_t len,
 		zip_error_fini(&ze);
 		return SW_ENOMEM;
 	}
-	if (!(x->zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze))) {
+	/* Not ZIP_CHECKCONS: libxlsxwriter's own ZIP64 output fails it.  Each
+	 * entry's CRC is still checked as it is read to the end. */
+	if (!(x->zip = zip_open_from_source(src, ZIP_RDONLY, &ze))) {
 		enum sw_err rc = sw_errf(eb, SW_EINVAL, "not a readable XLSX file: %s%s",
 					 zip_error_strerror(&ze),
 					 zip_error_code_zip(&ze) == ZIP_ER_NOZIP
@@ -173,7 +175,7 @@ static enum sw_err activate(struct sw_xlsx *x, uint32_t num, struct sw_errbuf *e
 }
 
 enum sw_err sw_xlsx_next(struct sw_xlsx *x, size_t *row, const char ***cells, size_t *n,
-			 int *title, struct sw_errbuf *eb)
+			 int *shape, struct sw_errbuf *eb)
 {
 	const struct sw__xrow *r;
 	size_t width = 0;
@@ -192,12 +194,16 @@ enum sw_err sw_xlsx_next(struct sw_xlsx *x, size_t *row, const char ***cells, si
 		x->out[c->col] = x->text + c->off;
 		width = c->col + 1;
 	}
-	if (title) {
-		*title = 0;
-		for (size_t i = 0; r->n == 1 && i < x->nactive; i++) {
+	if (shape) {
+		*shape = 0;
+		for (size_t i = 0; i < x->nactive; i++) {
 			const struct sw__xrange *m = &x->merges[x->active[i]];
 
-			*title |= m->r1 == r->num && m->c1 == x->cells[r->first].col && m->c2 > m->c1;
+			if (r->n == 1 && m->r1 == r->num && m->c1 == x->cells[r->first].col &&
+			    m->c2 > m->c1)
+				*shape |= SW_XLSX_TITLE;
+			if (m->r1 == r->num && m->r2 > m->r1)
+				*shape |= SW_XLSX_MERGED_DOWN;
 		}
 	}
 	for (size_t i = 0; i < x->nactive; i++) {

@@ -85,18 +85,21 @@ void sw_xlsx_free(struct sw_xlsx *x);
 /* Name of the sheet that was read (borrowed from x). */
 const char *sw_xlsx_sheet_name(const struct sw_xlsx *x);
 
+/* Shapes of a row that merged ranges give it (sw_xlsx_next's *shape). */
+#define SW_XLSX_TITLE 1       /* its only value is one range across columns: a title */
+#define SW_XLSX_MERGED_DOWN 2 /* a range starting here covers the next row too */
+
 /*
  * Returns the next row that has at least one cell element, in row order.
  * On SW_OK: *row is its 1-based spreadsheet row number; cells[0..*n) are
  * its values by column (A = 0), "" for empty cells, with merged ranges
  * filled in and trailing empty cells left off (so *n may be 0); the array
- * and strings are owned by x, valid until the next call.  *title (may be
- * NULL) is set when the row's only value is one merged range across
- * several columns, the shape of a title above a header.  Returns
- * SW_ENOTFOUND after the last row, SW_EINVAL for merged ranges that overlap.
+ * and strings are owned by x, valid until the next call.  *shape (may be
+ * NULL) gets SW_XLSX_* bits.  Returns SW_ENOTFOUND after the last row,
+ * SW_EINVAL for merged ranges that overlap.
  */
 enum sw_err sw_xlsx_next(struct sw_xlsx *x, size_t *row, const char ***cells, size_t *n,
-			 int *title, struct sw_errbuf *eb);
+			 int *shape, struct sw_errbuf *eb);
 
 /* Writes the letters of 0-based column col ("A", "AB") into buf (8 bytes). */
 void sw_xlsx_col_name(size_t col, char buf[8]);
