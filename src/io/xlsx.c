@@ -43,6 +43,43 @@ enum sw_xlsx_sniff sw_xlsx_sniff(const void *data, size_t len)
 	return SW_XLSX_NOT;
 }
 
+/* Little-endian fields of the ZIP end records. */
+static uint64_t le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | p[n];
+	return v;
+}
+
+/*
+ * The largest entry count any end-of-central-directory record in the
+ * file's tail declares (a ZIP64 one through its locator).  libzip sizes
+ * its entry table from that count when it opens the file, so it is checked
+ * first; every candidate counts, since a comment may hold a fake record
+ * and libzip, not this check, decides which one is real.
+ */
+static uint64_t declared_entries(const unsigned char *d, size_t len)
+{
+	size_t lo = len > 65535 + 22 ? len - 65535 - 22 : 0;
+	uint64_t most = 0, n;
+
+	for (size_t i = len >= 22 ? len - 22 + 1 : 0; i-- > lo;) {
+		if (memcmp(d + i, "PK\x05\x06", 4) != 0)
+			continue;
+		n = le(d + i + 10, 2);
+		if (n == 0xffff && i >= 20 && !memcmp(d + i - 20, "PK\x06\x07", 4)) {
+			uint64_t at = le(d + i - 20 + 8, 8);
+
+			if (len >= 56 && at <= len - 56 && !memcmp(d + at, "PK\x06\x06", 4))
+				n = le(d + at + 32, 8);
+		}
+		most = n > most ? n : most;
+	}
+	return most;
+}
+
 /* Opens the ZIP over data (borrowed) and checks its entry count. */
 static enum sw_err open_zip(struct sw_xlsx *x, const void *data, size_t len,
 			    struct sw_errbuf *eb)
@@ -51,6 +88,10 @@ static enum sw_err open_zip(struct sw_xlsx *x, const void *data, size_t len,
 	zip_source_t *src;
 	zip_int64_t n;
 
+	if (declared_entries((const unsigned char *)data, len) > x->lim.entries)
+		return sw_errf(eb, SW_ELIMIT, "the ZIP declares %llu entries, more than the %zu allowed",
+			       (unsigned long long)declared_entries((const unsigned char *)data, len),
+			       x->lim.entries);
 	zip_error_init(&ze);
 	if (!(src = zip_source_buffer_create(data, len, 0, &ze))) {
 		zip_error_fini(&ze);

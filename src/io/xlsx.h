@@ -96,7 +96,8 @@ const char *sw_xlsx_sheet_name(const struct sw_xlsx *x);
  * filled in and trailing empty cells left off (so *n may be 0); the array
  * and strings are owned by x, valid until the next call.  *shape (may be
  * NULL) gets SW_XLSX_* bits.  Returns SW_ENOTFOUND after the last row,
- * SW_EINVAL for merged ranges that overlap.
+ * SW_EINVAL for merged ranges that overlap, SW_ELIMIT for more ranges in
+ * one row than lim.cols.
  */
 enum sw_err sw_xlsx_next(struct sw_xlsx *x, size_t *row, const char ***cells, size_t *n,
 			 int *shape, struct sw_errbuf *eb);

@@ -111,6 +111,8 @@ static void rels_start(struct sw__xml *xml, const char *name, const char **atts)
 		sw__xml_fail(xml, SW_ENOMEM, "out of memory");
 }
 
+/* Frees the relations gathered so far (the package's are not needed once
+ * the workbook is found). */
 static void free_rels(struct book *b)
 {
 	for (size_t i = 0; i < b->nrels; i++) {
@@ -258,6 +260,8 @@ struct styles {
 	int in_cellxfs;
 };
 
+/* A <numFmt> is remembered by id; an <xf> of <cellXfs> (not of
+ * <cellStyleXfs>, which cells never reference) gets its date flag. */
 static void styles_start(struct sw__xml *xml, const char *name, const char **atts)
 {
 	struct styles *s = xml->ctx;
@@ -275,8 +279,7 @@ static void styles_start(struct sw__xml *xml, const char *name, const char **att
 
 			if (ids)
 				s->ids = ids;
-			if (!d)
-				{
+			if (!d) {
 				sw__xml_fail(xml, SW_ENOMEM, "out of memory");
 				return;
 			}
@@ -289,11 +292,10 @@ static void styles_start(struct sw__xml *xml, const char *name, const char **att
 	} else if (!strcmp(name, "xf") && s->in_cellxfs) {
 		int date = sw__xlsx_is_date_format(fid, NULL);
 
-		if (x->nxf >= x->lim.styles)
-			{
-				sw__xml_fail(xml, SW_ELIMIT, "more than %zu cell formats", x->lim.styles);
-				return;
-			}
+		if (x->nxf >= x->lim.styles) {
+			sw__xml_fail(xml, SW_ELIMIT, "more than %zu cell formats", x->lim.styles);
+			return;
+		}
 		for (size_t i = 0; i < s->n; i++)
 			if (s->ids[i] == fid)
 				date = s->date[i];
@@ -301,6 +303,7 @@ static void styles_start(struct sw__xml *xml, const char *name, const char **att
 	}
 }
 
+/* Leaves <cellXfs>. */
 static void styles_end(struct sw__xml *xml, const char *name)
 {
 	if (!strcmp(name, "cellXfs"))
@@ -329,6 +332,7 @@ struct sst {
 	int in_si, in_rph;
 };
 
+/* Starts a string, a phonetic run or a text run to gather. */
 static void sst_start(struct sw__xml *xml, const char *name, const char **atts)
 {
 	struct sst *s = xml->ctx;
@@ -344,6 +348,7 @@ static void sst_start(struct sw__xml *xml, const char *name, const char **atts)
 	}
 }
 
+/* Keeps the finished string (an empty one costs no text). */
 static void sst_end(struct sw__xml *xml, const char *name)
 {
 	struct sst *s = xml->ctx;
@@ -356,18 +361,15 @@ static void sst_end(struct sw__xml *xml, const char *name)
 		s->in_rph = 0;
 	} else if (!strcmp(name, "si") && s->in_si) {
 		s->in_si = 0;
-		if (x->nsst >= x->lim.strings)
-			{
-				sw__xml_fail(xml, SW_ELIMIT, "more than %zu shared strings",
-					    x->lim.strings);
-				return;
-			}
+		if (x->nsst >= x->lim.strings) {
+			sw__xml_fail(xml, SW_ELIMIT, "more than %zu shared strings", x->lim.strings);
+			return;
+		}
 		if (x->nsst == x->sst_cap) {
 			size_t cap = x->sst_cap ? x->sst_cap * 2 : 256;
 			uint64_t *a = realloc(x->sst, cap * sizeof *a);
 
-			if (!a)
-				{
+			if (!a) {
 				sw__xml_fail(xml, SW_ENOMEM, "out of memory");
 				return;
 			}
@@ -381,6 +383,7 @@ static void sst_end(struct sw__xml *xml, const char *name)
 	}
 }
 
+/* Reads the shared strings (a workbook of numbers may have none). */
 static enum sw_err read_sst(struct sw_xlsx *x, struct sw_errbuf *eb)
 {
 	struct sst s = {0};

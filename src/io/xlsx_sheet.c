@@ -209,6 +209,8 @@ static void merge(struct sw__xml *xml, const char **atts)
 	x->merges[x->nmerges++] = (struct sw__xrange){r1, c1, r2, c2, 0};
 }
 
+/* Dispatches the worksheet's elements: the cells inside <sheetData>, the
+ * merged ranges after it. */
 static void sheet_start(struct sw__xml *xml, const char *name, const char **atts)
 {
 	struct sheet *s = xml->ctx;
@@ -233,6 +235,7 @@ static void sheet_start(struct sw__xml *xml, const char *name, const char **atts
 		xml->collect = 1;
 }
 
+/* Closes what sheet_start opened; a cell is stored at its end. */
 static void sheet_end(struct sw__xml *xml, const char *name)
 {
 	struct sheet *s = xml->ctx;
@@ -272,6 +275,7 @@ static uint64_t cell_at(const struct sw_xlsx *x, uint32_t row, uint32_t col)
 	return 0;
 }
 
+/* qsort order of merged ranges: by first row, then first column. */
 static int by_first_row(const void *a, const void *b)
 {
 	const struct sw__xrange *m = a, *n = b;

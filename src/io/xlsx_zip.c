@@ -74,6 +74,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
 		xml->start(xml, sw__xml_local(name), atts);
 }
 
+/* Expat's end handler: the depth, then the part's handler. */
 static void XMLCALL on_end(void *ud, const XML_Char *name)
 {
 	struct sw__xml *xml = ud;
@@ -123,6 +124,7 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 	sw__xml_fail(ud, SW_EINVAL, "has a DOCTYPE (entities are not allowed in a workbook)");
 }
 
+/* An external entity is never loaded (no DOCTYPE gets this far anyway). */
 static int XMLCALL on_ext_entity(XML_Parser p, const XML_Char *context, const XML_Char *base,
 				 const XML_Char *sysid, const XML_Char *pubid)
 {

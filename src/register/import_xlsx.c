@@ -68,6 +68,8 @@ static enum sw_err head_make(struct head *h, const char **top, size_t ntop, cons
 {
 	size_t n = sub && nsub > ntop ? nsub : ntop;
 
+	if (n > SW_CSV_FIELDS_MAX) /* the reader's column bound is the importer's */
+		return SW_ELIMIT;
 	for (h->n = 0; h->n < n; h->n++) {
 		const char *t = h->n < ntop ? top[h->n] : "";
 		const char *s = sub && h->n < nsub ? sub[h->n] : "";
