@@ -172,6 +172,8 @@ struct sw_rect_filter {
 	int open_only;           /* open, in_progress or overdue */
 	int ready_only;          /* ready_to_verify set */
 	const char *finding_kind;
+	const char *source_ref;  /* e.g. "incident:12": the items made from incident 12 */
+	int incident_closed;     /* items made from an incident that is closed */
 	int64_t limit, offset;   /* limit 0: all */
 	const struct sw_access *acc; /* who asks (scope.c's site rule); NULL: everything */
 };
@@ -252,6 +254,19 @@ enum { SW_RV_SITE, SW_RV_DECISION, SW_RV_DEADLINE, SW_RV_DECIDED_AT };
 /* Walks every review item with its campaign's deadline (SW_RV_*). */
 enum sw_err sw_store_cmp_reviews(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
 				 struct sw_errbuf *eb);
+
+enum { SW_INC_ID, SW_INC_SITE, SW_INC_TITLE, SW_INC_SEVERITY, SW_INC_MAJOR, SW_INC_STATE,
+       SW_INC_OPENED, SW_INC_CLOSED, SW_INC_KIND, SW_INC_FIRST_SEEN, SW_INC_RECOVERED,
+       SW_INC_OPEN_ITEMS };
+
+/* Walks every incident by id (SW_INC_*): KIND is the kind of its first
+ * linked alert (NULL: none linked), FIRST_SEEN the earliest first
+ * sighting of its linked alerts (0: none), RECOVERED the time of its
+ * first "recovered" step (0: none), OPEN_ITEMS how many rectification
+ * items made from it (source incident, source_ref "incident:ID") are open, in
+ * progress or overdue. */
+enum sw_err sw_store_cmp_incidents(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
+				   struct sw_errbuf *eb);
 
 enum { SW_DP_ID, SW_DP_PARENT };
 
