@@ -265,10 +265,10 @@ int main(int argc, char **argv)
 				die("inspection", &eb);
 		}
 	}
-	/* Incidents: about one online site in twenty, detected in the 60 days
+	/* Incidents: about one online site in eight, detected in the 60 days
 	 * before now (this period and the one before). */
 	for (size_t i = 0; i < nsites; i++) {
-		if (strcmp(sites[i].status, "online") || below(100) >= 5)
+		if (strcmp(sites[i].status, "online") || below(100) >= 12)
 			continue;
 		incident(st, &sites[i], now - 86400 * 60 + (int64_t)below(86400 * 59), now);
 	}
