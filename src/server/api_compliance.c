@@ -548,6 +548,8 @@ const struct sw_route sw_api_routes_compliance[] = {
 	{"POST", "/api/rectifications", sw__capi_rect_add, SW_R_WRITE, EDITORS, "add an item"},
 	{"POST", "/api/rectifications/from-finding", sw__capi_rect_from_finding, SW_R_WRITE,
 	 EDITORS, "an item from a monitoring finding"},
+	{"POST", "/api/rectifications/from-incident", sw__capi_rect_from_incident, SW_R_WRITE,
+	 EDITORS, "an item from an incident"},
 	{"POST", "/api/rectifications/tick", sw__capi_rect_tick, SW_R_WRITE, SW_ROLE_ADMIN,
 	 "overdue marking and escalation pass"},
 	{"GET", "/api/rectifications/{id}", sw__capi_rect_get, 0, READERS, "one item"},

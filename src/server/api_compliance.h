@@ -71,6 +71,7 @@ int sw__capi_override(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rects_list(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rect_add(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rect_from_finding(struct sw_req *rq, struct sw_resp *rs);
+int sw__capi_rect_from_incident(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rect_get(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rect_patch(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rect_tick(struct sw_req *rq, struct sw_resp *rs);
