@@ -561,5 +561,11 @@ const struct sw_route sw_api_routes_compliance[] = {
 	 "the bulletin (通报) download"},
 	{"GET", "/api/reports/progress", sw__capi_report_progress, 0, READERS,
 	 "the progress report download"},
+	{"GET", "/api/report-schedules", sw__capi_report_schedules, 0,
+	 SW_ROLE_ADMIN | SW_ROLE_AUDITOR, "scheduled reports"},
+	{"GET", "/api/report-runs", sw__capi_report_runs, 0, SW_ROLE_ADMIN | SW_ROLE_AUDITOR,
+	 "reports the schedules made and their delivery"},
+	{"GET", "/api/report-runs/{id}/file", sw__capi_report_run_file, 0,
+	 SW_ROLE_ADMIN | SW_ROLE_AUDITOR, "the file of a scheduled report"},
 	{0},
 };

@@ -78,5 +78,8 @@ int sw__capi_rect_tick(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_escalations(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_report_bulletin(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_report_progress(struct sw_req *rq, struct sw_resp *rs);
+int sw__capi_report_schedules(struct sw_req *rq, struct sw_resp *rs);
+int sw__capi_report_runs(struct sw_req *rq, struct sw_resp *rs);
+int sw__capi_report_run_file(struct sw_req *rq, struct sw_resp *rs);
 
 #endif
