@@ -131,6 +131,7 @@ RECG="(SELECT MIN(x.at) FROM incident_steps x WHERE x.incident_id = i.id AND x.s
 ZJI="FROM incidents i JOIN sites s ON s.id = i.site_id JOIN units u ON u.id = s.unit_id WHERE u.region LIKE '33%'"
 winc=$(q "SELECT COUNT(*) $ZJI AND $DETG >= $FROM AND $DETG < $TO")
 [ "$winc" -ge 2 ] || fail "fixture too thin: $winc incidents in the bulletin"
+PAIRS=$want
 want=$((want + winc))
 run 0 "$SW" --db "$DB" report bulletin --region 330000 --period 2026-01 -o b.xlsx
 run 0 "$SW" --db "$DB" report bulletin --region 330000 --period 2026-01 -o b.csv
@@ -227,4 +228,43 @@ for per in "3 $FROM $TO" "4 $PFROM $FROM"; do
 done
 eq "$(grep '^现状,未结案安全事件,' p.csv | cut -d, -f3)" "$(jq .incidents.open "$W/stats-zhejiang.json")" "progress open incidents"
 echo "progress: incident rows of both periods match SQL"
+# every other figure of the progress report: the current ones against
+# stats, the period's activity against SQL
+ZJ="JOIN sites s ON s.id = X.site_id JOIN units u ON u.id = s.unit_id WHERE u.region LIKE '33%'"
+J="$W/stats-zhejiang.json"
+prow() { grep "^$1,$2," p.csv | cut -d, -f3; }
+for pair in "网站总数|.sites.total" "在线网站|.sites.by_status.online" "审核已完成(站次)|.reviews.decided" \
+	"审核逾期未完成|.reviews.overdue" "标识完整网站|.identification.complete" "已定级网站|.mlps.graded" \
+	"已备案网站|.mlps.filed" "按期测评网站|.mlps.assessed_on_time" "测评逾期网站|(.mlps.overdue + .mlps.never_assessed)" \
+	"未关闭问题|.findings.open" "逾期整改项|.rectification.overdue" "未结案安全事件|.incidents.open" \
+	"已结案但整改未完成事件|.incidents.closed_with_open_items"; do
+	eq "$(prow 现状 "${pair%%|*}")" "$(jq "${pair#*|}" "$J")" "progress 现状 ${pair%%|*}"
+done
+eq "$(prow 现状 审核完成率)" "$(jq -r '.reviews.completion * 100 | . * 100 | round / 100 | tostring' "$J" | awk '{ printf "%.2f%%", $1 }')" "progress review completion"
+INR="c.checked_at >= $FROM AND c.checked_at < $TO AND f.severity IN ('medium','high','critical')"
+for pair in \
+	"完成审核(站次)|SELECT COUNT(*) FROM review_items X $ZJ AND X.decision IS NOT NULL AND X.decided_at >= $FROM AND X.decided_at < $TO" \
+	"等保测评(次)|SELECT COUNT(*) FROM mlps_assessments X $ZJ AND X.assess_date >= '2026-01-01' AND X.assess_date < '2026-02-01'" \
+	"发现问题网站|SELECT COUNT(DISTINCT c.site_id) FROM checks c JOIN check_findings f ON f.check_id = c.id JOIN sites s ON s.id = c.site_id JOIN units u ON u.id = s.unit_id WHERE u.region LIKE '33%' AND $INR" \
+	"发现问题(项)|SELECT $PAIRS" \
+	"完成整改项|SELECT COUNT(*) FROM rectifications X $ZJ AND X.fixed_at >= $FROM AND X.fixed_at < $TO" \
+	"验证通过整改项|SELECT COUNT(*) FROM rectifications X $ZJ AND X.verified_at >= $FROM AND X.verified_at < $TO" \
+	"逾期升级整改项|SELECT COUNT(*) FROM rectifications X $ZJ AND X.escalated_at >= $FROM AND X.escalated_at < $TO"; do
+	eq "$(prow 本期工作 "${pair%%|*}")" "$(q "${pair#*|}")" "progress 本期工作 ${pair%%|*}"
+done
+echo "progress: every figure matches stats or SQL"
+
+# ---- the API prints the same statistics for the same scopes
+source "$SW_SRC/tests/integration/server_lib.bash"
+export SITEWARDEN_DB="$DB"
+printf 'admin-pass-1\n' | run 0 "$SW" user add --name admin --role admin
+start_serve --no-probe
+login admin admin-pass-1 "$W/admin.jar"
+for pair in "all|" "zhejiang|?region=330000" "hangzhou|?region=330100" "county|?region=330106" \
+	"party_gov|?unit_type=party_gov" "group|?group=$GID"; do
+	req "$W/admin.jar" GET "/api/stats${pair#*|}"
+	want 200 "/api/stats${pair#*|}"
+	eq "$(jq -S . "$W/body")" "$(jq -S . "$W/stats-${pair%%|*}.json")" "/api/stats${pair#*|} against the SQL-checked stats"
+done
+echo "api: /api/stats equals the checked figures for 6 scopes"
 echo "compliance_stats: ok"
