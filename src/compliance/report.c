@@ -290,7 +290,7 @@ enum sw_err sw_report_bulletin(struct sw_store *st, const struct sw_stats_scope 
 		rc = sw_cmp_incidents(st, &v, t0, t1, bline_inc, &c, eb);
 	if (!rc && c.oom)
 		rc = sw_errf(eb, SW_ENOMEM, "out of memory");
-	if (!rc)
+	if (!rc && c.n) /* c.l is NULL when nothing was found */
 		qsort(c.l, c.n, sizeof *c.l, bline_cmp);
 	sw_cmp_add_days(to, -1, last);
 	memcpy(pt, last, sizeof last); /* the period's last day, for the subtitle */
