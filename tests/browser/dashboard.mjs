@@ -44,9 +44,13 @@ async function run(name, fn) {
   process.stdout.write(`-- ${name}\n`);
   await fn();
 }
-// Waits for the main area to settle: no "working" notice and the page's
-// own marker element present.
-async function settle(sel) { await page.waitForSelector(sel, { state: 'visible' }); await page.waitForLoadState('networkidle'); }
+// Waits until the page for the current hash has drawn (app.js sets
+// <main data-ready> to the hash once the page's data and charts are in),
+// then for the page's own marker element.  Bounded by the page timeout.
+async function settle(sel) {
+  await page.waitForFunction(() => { const m = document.querySelector('main'); return m && m.dataset.ready === location.hash; });
+  if (sel) await page.waitForSelector(sel, { state: 'visible' });
+}
 
 // Whether a chart's canvas has drawn pixels (not all transparent/white).
 async function canvasInk(sel) {
@@ -79,7 +83,6 @@ try {
     await page.fill('#login-password', env('SW_PASS'));
     await page.click('#login-submit');
     await settle('#chart-trend canvas');
-    await page.waitForTimeout(300);
     for (const id of ['chart-status', 'chart-kind', 'chart-severity', 'chart-trend']) {
       const ink = await canvasInk('#' + id);
       check(ink > 50, `chart #${id} drew nothing (${ink} inked samples)`);
@@ -101,6 +104,8 @@ try {
     const names = await page.$$eval('table.sites tbody a.site-link', (a) => a.map((x) => x.textContent));
     check(names.length === 1 && names[0].includes('水务'), `the "down" filter shows ${JSON.stringify(names)}`);
     await page.click('button:has-text("重置")');
+    await page.waitForFunction(() => location.hash === '#/sites');
+    await settle('table.sites');
     await page.fill('#f-q', '统计');
     await page.click('#f-apply');
     await page.waitForFunction(() => location.hash.includes('q='));
@@ -113,10 +118,19 @@ try {
   await run('open the defaced site: its finding and the diff against its baseline', async () => {
     await page.click('table.sites tbody a.site-link');
     await settle('#site-name');
-    await page.waitForSelector('#findings li.finding, #findings .empty');
     const kinds = await page.$$eval('#findings li.finding', (l) => l.map((x) => x.textContent));
     check(kinds.some((k) => k.includes('篡改')), `no defacement finding on the site page: ${JSON.stringify(kinds)}`);
-    check(await page.$('#findings pre.evidence'), 'the finding shows no evidence');
+    // Readable evidence: the kind's Chinese name, the facts, the snippet,
+    // and the raw JSON folded away.
+    const deface = await page.$$eval('#findings li.finding[data-check^="defacement."]', (l) => l.map((x) => ({
+      title: x.querySelector('.f-title').textContent,
+      facts: x.querySelectorAll('dl.evidence-facts dt').length,
+      snippet: !!x.querySelector('.snippet pre.evidence'),
+      raw: !!x.querySelector('details.raw:not([open]) pre'),
+    })));
+    check(deface.length > 0, 'no finding of a defacement check');
+    check(deface.every((d) => /[\u4e00-\u9fff]/.test(d.title) && d.facts > 0 && d.raw), `a defacement finding is not shown readably: ${JSON.stringify(deface)}`);
+    check(deface.some((d) => d.snippet), 'no defacement finding shows its page snippet');
     await page.waitForSelector('#diff-current');
     const added = await page.$$eval('#diff-current .dl.add', (l) => l.map((x) => x.textContent).join('\n'));
     check(added.length > 0, 'the diff marks no added lines on the defaced page');
@@ -144,12 +158,13 @@ try {
     }
     await page.goto(URL0 + '/#/alerts?state=open');
     await settle('table.grid');
-    const btn = await page.waitForSelector('button[data-act="ack"]', { timeout: 10000 }).catch(() => null);
+    const btn = await page.$('button[data-act="ack"]');
     check(btn, 'no open alert to acknowledge (the defaced site should have raised one)');
     const id = await btn.evaluate((b) => b.closest('tr').dataset.alert);
     await btn.click();
     await page.fill('#act-note', '浏览器测试确认');
     await page.click('#act-ok');
+    await page.waitForSelector('dialog.act', { state: 'detached' });
     await page.waitForFunction((i) => !document.querySelector(`tr[data-alert="${i}"] button[data-act="ack"]`), id);
     const state = await page.evaluate(async (i) => (await (await fetch('/api/alerts?state=acknowledged&limit=1000')).json()).items.some((a) => String(a.id) === i), id);
     check(state, `alert ${id} is not acknowledged on the server`);

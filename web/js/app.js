@@ -93,6 +93,9 @@ export async function render() {
   const { path, query } = current();
   document.documentElement.lang = lang();
   document.title = t('app.title');
+  // data-ready on <main> names the hash whose page finished drawing (data
+  // and charts): the browser tests wait for it instead of sleeping.
+  const hash = location.hash;
   if (path === '/login' || !session.user) {
     if (!session.user) {
       try {
@@ -102,8 +105,11 @@ export async function render() {
     }
     if (!session.user || path === '/login') {
       if (session.user) { go('/'); return; }
-      mount(app, header(), h('main.login-wrap#main'));
-      return login.render(document.getElementById('main'), { query });
+      const lm = h('main.login-wrap#main');
+      mount(app, header(), lm);
+      login.render(lm, { query });
+      lm.dataset.ready = hash;
+      return;
     }
   }
   const m = match(path);
@@ -112,6 +118,7 @@ export async function render() {
   mount(app, header(), h('div.body', nav(top), main));
   if (!m || (m.roles && !m.roles.includes(session.user.role))) {
     mount(main, h('div.empty', t('page.notfound')));
+    main.dataset.ready = hash;
     return;
   }
   try {
@@ -119,6 +126,7 @@ export async function render() {
   } catch (e) {
     main.appendChild(h('div.error', e.message || String(e)));
   }
+  main.dataset.ready = hash;
 }
 
 api.setOnUnauthorized(() => { session.user = null; if (current().path !== '/login') go('/login'); });

@@ -9,7 +9,7 @@ export function table(columns, rows, opts = {}) {
     h('thead', h('tr', columns.map(([k]) => h('th', t(k))))),
     h('tbody', rows.length
       ? rows.map((r) => h('tr', opts.rowAttrs ? opts.rowAttrs(r) : null, columns.map(([, f]) => h('td', f(r)))))
-      : h('tr', h('td.empty', { colspan: columns.length }, t('common.none')))));
+      : h('tr', h('td.empty', { colspan: columns.length }, opts.empty || t('common.none')))));
 }
 
 // pager(total, limit, offset, goto(offset)).

@@ -2,7 +2,7 @@
 // history, TLS and DNS facts, open findings with evidence, and the
 // side-by-side diff of the current page against its baseline.
 import { h, mount, fmtTime, fmtNum } from '../dom.js';
-import { t, tv } from '../i18n.js';
+import { t, tv, lang } from '../i18n.js';
 import * as api from '../api.js';
 import { chart } from '../charts.js';
 import { table, card, errorBox, sevBadge, upBadge } from '../ui.js';
@@ -40,7 +40,7 @@ export async function render(main, { params }) {
         h('dt', t('site.since')), h('dd', fmtTime(st.since)),
         h('dt', t('col.checked_at')), h('dd', fmtTime(st.checked_at)),
         h('dt', t('site.last_status')), h('dd', st.last_status ?? '—'),
-        h('dt', t('col.last_ms')), h('dd', st.last_ms != null ? fmtNum(st.last_ms) + ' ms' : '—'),
+        h('dt', t('col.last_ms')), h('dd', st.up && st.last_ms != null ? fmtNum(st.last_ms) + ' ms' : '—'),
         h('dt', t('col.open_findings')), h('dd', fmtNum(st.open_findings || 0))),
         h('h4', t('site.tls_dns')), h('dl.facts#tls-dns', h('dd', '…')))));
 
@@ -74,16 +74,14 @@ export async function render(main, { params }) {
   mount(tlsdns,
     h('dt', t('col.ip')), h('dd.mono', (newest && newest.ip) || '—'),
     h('dt', t('col.dns_ms')), h('dd', newest ? fmtNum(newest.dns_ms) + ' ms' : '—'),
-    h('dt', t('site.http_version')), h('dd', (newest && newest.http_version) || '—'),
+    h('dt', t('site.http_version')), h('dd', httpVersion(newest && newest.http_version)),
     h('dt', t('site.tls_not_after')), h('dd', newest && newest.tls_not_after ? fmtTime(newest.tls_not_after) : t('site.no_tls')),
     h('dt', t('site.body_size')), h('dd', newest && newest.body_size != null ? fmtNum(newest.body_size) + ' B' : '—'));
 
   const fl = newest && newest.findings ? newest.findings : [];
   if (latest.status === 'rejected') mount(finds, errorBox(latest.reason));
   else if (!fl.length) mount(finds, h('div.empty', t('site.no_findings')));
-  else mount(finds, h('ul.findings', fl.map((f) => h('li.finding',
-    h('div.f-head', sevBadge(f.severity), h('span.kind', tv('kind', f.kind)), h('span.check.mono', f.check || ''), h('strong', f.title || '')),
-    f.evidence ? h('pre.evidence', typeof f.evidence === 'string' ? f.evidence : JSON.stringify(f.evidence, null, 2)) : null))));
+  else mount(finds, h('ul.findings', fl.map(findingItem)));
 
   if (d.status === 'rejected') {
     mount(diff, d.reason.status === 404 ? h('div.empty', t('site.no_diff')) : errorBox(d.reason));
@@ -105,6 +103,44 @@ export async function render(main, { params }) {
       })),
     });
   } catch (e) { mount(rt, errorBox(e)); }
+}
+
+// "11" (libcurl's way) as "HTTP/1.1"; other forms as they are.
+function httpVersion(v) {
+  const m = { 10: 'HTTP/1.0', 11: 'HTTP/1.1', 2: 'HTTP/2', 20: 'HTTP/2', 3: 'HTTP/3', 30: 'HTTP/3' };
+  if (v === null || v === undefined || v === '' || v === '0') return '—';
+  return m[String(v)] || String(v);
+}
+
+// One finding: severity, the kind's name (the table's Chinese label in
+// Chinese; the check's own one-line title in English, and as a tooltip),
+// then its evidence as a person reads it: where (target, offset), how
+// (technique, confidence), the snippet as text, and the raw JSON folded.
+function findingItem(f) {
+  const zh = lang() === 'zh-CN';
+  const name = zh && f.label ? f.label : (f.title || f.label || f.check);
+  const ev = f.evidence && typeof f.evidence === 'object' ? f.evidence : null;
+  const facts = [];
+  const fact = (key, val, cls) => {
+    if (val === null || val === undefined || val === '') return;
+    facts.push(h('dt', t('ev.f.' + key)), h('dd' + (cls || ''), String(val)));
+  };
+  if (ev) {
+    fact('target', ev.target || ev.url || ev.domain, '.mono');
+    if (ev.offset !== undefined) fact('offset', ev.length !== undefined ? t('ev.f.offset_len', { o: ev.offset, n: ev.length }) : ev.offset);
+    fact('technique', ev.technique, '.mono');
+    if (typeof ev.confidence === 'number') fact('confidence', Math.round(ev.confidence * 100) + '%');
+    fact('detail', ev.detail);
+    if (ev.count > 1) fact('count', ev.count);
+  } else if (typeof f.evidence === 'string') {
+    fact('detail', f.evidence);
+  }
+  return h('li.finding', { 'data-check': f.check || '' },
+    h('div.f-head', sevBadge(f.severity), h('span.kind', tv('kind', f.kind)),
+      h('strong.f-title', { title: f.title || '' }, name), h('span.check.mono', f.check || '')),
+    facts.length ? h('dl.facts.evidence-facts', facts) : null,
+    ev && ev.snippet ? h('div.snippet', h('div.snippet-label', t('ev.f.snippet')), h('pre.evidence', ev.snippet)) : null,
+    ev ? h('details.raw', h('summary', t('ev.raw')), h('pre.evidence.raw-json', JSON.stringify(ev, null, 2))) : null);
 }
 
 // Two columns: the baseline's visible text and the current page's, line

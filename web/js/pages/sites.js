@@ -11,7 +11,7 @@ const opts = (group, vals) => vals.map((v) => [v, tv(group, v)]);
 export const unitTypes = () => opts('unit_type', ['party_gov', 'institution', 'soe', 'telecom', 'other']);
 export const siteStatuses = () => opts('site_status', ['planned', 'pre-launch', 'online', 'suspended', 'closed']);
 export const severities = () => opts('severity', ['critical', 'high', 'medium', 'low', 'info']);
-export const kinds = () => opts('kind', ['availability', 'tls', 'dns', 'redirect', 'defacement', 'trojan', 'darklink', 'sensitive', 'compliance', 'exposure']);
+export const kinds = () => opts('kind', ['availability', 'tls', 'dns', 'redirect', 'defacement', 'trojan', 'darklink', 'sensitive', 'compliance', 'exposure', 'agent', 'analysis']);
 
 const KEYS = ['q', 'region', 'unit_type', 'group', 'status', 'kind', 'severity', 'up'];
 
@@ -49,7 +49,7 @@ export async function render(main, { query }) {
     ['col.unit', (s) => s.unit_name || s.unit || '—'],
     ['col.status', (s) => tv('site_status', s.status)],
     ['col.up', (s) => upBadge(s.state)],
-    ['col.last_ms', (s) => (s.state && s.state.last_ms != null ? fmtNum(s.state.last_ms) + ' ms' : '—')],
+    ['col.last_ms', (s) => (s.state && s.state.up && s.state.last_ms != null ? fmtNum(s.state.last_ms) + ' ms' : '—')],
     ['col.open_findings', (s) => {
       const n = s.state ? s.state.open_findings : 0;
       return n ? h('span.count.warn', fmtNum(n)) : '0';
