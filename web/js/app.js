@@ -16,6 +16,7 @@ import * as evidence from './pages/evidence.js';
 import * as importPage from './pages/import.js';
 import * as users from './pages/users.js';
 import * as audit from './pages/audit.js';
+import * as stats from './pages/stats.js';
 
 export const session = { user: null };
 
@@ -27,6 +28,7 @@ const routes = [
   ['/sites/new', edit, null, null],
   ['/sites/:id', site, null, null],
   ['/sites/:id/edit', edit, null, null],
+  ['/stats', stats, 'nav.stats', null],
   ['/alerts', alerts, 'nav.alerts', null],
   ['/incidents', incidents, 'nav.incidents', null],
   ['/incidents/:id', incidents, null, null],

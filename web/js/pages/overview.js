@@ -81,44 +81,49 @@ export async function render(main, { query }) {
     ], o.by_unit_type || []))));
 
   try {
-    await drawCharts(o, cStatus, noFindings ? null : cKind, noFindings ? null : cSev, cTrend);
+    await drawCharts(o, f, cStatus, noFindings ? null : cKind, noFindings ? null : cSev, cTrend);
   } catch (e) {
     main.insertBefore(errorBox(t('ov.charts_failed', { e: e.message })), main.children[2]);
   }
 }
 
-async function drawCharts(o, cStatus, cKind, cSev, cTrend) {
+async function drawCharts(o, scope, cStatus, cKind, cSev, cTrend) {
   // What supervisors ask first: which sites answer now (up), which do not
   // (down) and which were never checked; the register status is a line
   // under the chart.
   const s = o.sites || {};
   const avail = [['up', s.up, '#3f9b7a'], ['down', s.down, '#b8463f'], ['unknown', s.unchecked, '#9aa5b1']]
     .filter(([, v]) => v > 0);
-  await chart(cStatus, {
+  const cs = await chart(cStatus, {
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
     legend: { bottom: 0 },
     series: [{ type: 'pie', radius: ['40%', '66%'], center: ['50%', '44%'], label: { formatter: '{b}: {c}' },
-      data: avail.map(([k, v, c]) => ({ name: t('state.' + k), value: v, itemStyle: { color: c } })) }],
+      data: avail.map(([k, v, c]) => ({ name: t('state.' + k), value: v, key: k, itemStyle: { color: c } })) }],
   });
+  // A click on a slice or bar opens the site list filtered by it.
+  const upArg = { up: '1', down: '0', unknown: 'unchecked' };
+  cs.on('click', (p) => p.data && go('/sites', { ...scope, up: upArg[p.data.key] }));
   const tr = o.trend || [];
   await drawTrend(cTrend, tr);
   if (!cKind) return;
-  const kinds = Object.entries((o.findings || {}).by_kind || {}).sort((a, b) => b[1] - a[1]);
-  await chart(cKind, {
+  const kinds = Object.entries((o.findings || {}).by_kind || {}).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  const ck = await chart(cKind, {
     tooltip: { trigger: 'axis' },
     grid: { left: 8, right: 16, top: 10, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', inverse: true, data: kinds.map(([k]) => tv('kind', k)) },
-    series: [{ type: 'bar', barMaxWidth: 18, data: kinds.map(([, v]) => v), itemStyle: { color: '#2f6ea5' } }],
+    series: [{ type: 'bar', barMaxWidth: 18, data: kinds.map(([, v]) => v), itemStyle: { color: '#2f6ea5' }, cursor: 'pointer' }],
   });
+  ck.on('click', (p) => kinds[p.dataIndex] && go('/sites', { ...scope, kind: kinds[p.dataIndex][0] }));
   const sev = (o.findings || {}).by_severity || {};
-  await chart(cSev, {
+  const cv = await chart(cSev, {
     tooltip: { trigger: 'axis' },
     grid: { left: 8, right: 16, top: 10, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: SEVS.map((k) => tv('severity', k)) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [{ type: 'bar', barMaxWidth: 28, data: SEVS.map((k) => ({ value: sev[k] || 0, itemStyle: { color: sevColor[k] } })) }],
   });
+  cv.on('click', (p) => SEVS[p.dataIndex] && go('/sites', { ...scope, severity: SEVS[p.dataIndex] }));
 }
 
 // Findings (bars) and availability (line) per day; days without checks
@@ -136,7 +141,7 @@ async function drawTrend(cTrend, tr) {
     ],
     series: [
       { name: t('ov.trend.findings'), type: 'bar', data: tr.map((d) => d.findings), itemStyle: { color: '#d08b2c' }, barMaxWidth: 14 },
-      { name: t('ov.trend.availability'), type: 'line', yAxisIndex: 1, smooth: true, symbolSize: 4,
+      { name: t('ov.trend.availability'), type: 'line', yAxisIndex: 1, smooth: true, symbolSize: 7, showAllSymbol: true, connectNulls: true,
         data: tr.map((d) => (d.availability === null || d.availability === undefined ? null : +(d.availability * 100).toFixed(2))),
         itemStyle: { color: '#3f9b7a' } },
     ],

@@ -25,7 +25,7 @@ export async function render(main, { query }) {
     unit_type: select({ id: 'f-unit_type' }, [...all, ...unitTypes()], f.unit_type),
     group: h('input#f-group', { type: 'text', value: f.group, placeholder: t('filter.group.ph'), size: 8 }),
     status: select({ id: 'f-status' }, [...all, ...siteStatuses()], f.status),
-    up: select({ id: 'f-up' }, [...all, ['1', t('state.up')], ['0', t('state.down')]], f.up),
+    up: select({ id: 'f-up' }, [...all, ['1', t('state.up')], ['0', t('state.down')], ['unchecked', t('state.unknown')]], f.up),
     kind: select({ id: 'f-kind' }, [...all, ...kinds()], f.kind),
     severity: select({ id: 'f-severity' }, [...all, ...severities()], f.severity),
   };
