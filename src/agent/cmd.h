@@ -20,6 +20,8 @@ struct ag_opts {
 	const char *from;
 	const char *to;
 	int64_t pause_s;
+	/* logs test */
+	const char *file, *log_format, *site, *mode;
 };
 
 int ag_cmd_init(struct ag_config *c, const struct ag_opts *o);
@@ -29,6 +31,7 @@ int ag_cmd_status(struct ag_config *c, const struct ag_opts *o);
 int ag_cmd_publish(struct ag_config *c, const struct ag_opts *o);
 int ag_cmd_pause(struct ag_config *c, const struct ag_opts *o);
 int ag_cmd_resume(struct ag_config *c, const struct ag_opts *o);
+int ag_cmd_logs(struct ag_config *c, const struct ag_opts *o);
 
 /* Prints "sitewarden-agent: MSG" on stderr. */
 void ag_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

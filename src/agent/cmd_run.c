@@ -4,6 +4,7 @@
  * was stopped), then serves kernel events, serve-time guard requests and
  * the control socket until SIGTERM or SIGINT.
  */
+#include "agent/attack_run.h"
 #include "agent/cmd.h"
 #include "agent/ctl.h"
 #include "agent/fsutil.h"
@@ -34,6 +35,7 @@ struct run {
 	struct ag_guard g;
 	struct ag_reporter rp;
 	struct ag_perm perm;
+	struct ag_attack_run *attack; /* logs, verdicts, deny list */
 	int64_t started;
 	pthread_mutex_t status_mu;
 };
@@ -91,6 +93,8 @@ static void status_members(struct ag_json *j, void *arg)
 	ag_json_append(&roots, "]", 1);
 	ag_json_raw(j, "roots", roots.s);
 	ag_json_free(&roots);
+	if (r->attack)
+		ag_attack_status(r->attack, j);
 }
 
 /* Finds the root a control request names ("*" is every root: -1). */
@@ -209,6 +213,12 @@ static int start(struct run *r)
 	r->rp.status_arg = r;
 	if (ag_reporter_start(&r->rp, &eb))
 		return ag_err("%s", eb.msg), 1;
+	if (r->c->attack && r->c->attack->n_logs) {
+		if (!(r->attack = calloc(1, sizeof *r->attack)))
+			return ag_err("out of memory"), 1;
+		if (ag_attack_start(r->attack, r->c, &r->sp, r->st.dir, &eb))
+			return ag_err("%s", eb.msg), 1;
+	}
 	return 0;
 }
 
@@ -288,10 +298,16 @@ int ag_cmd_run(struct ag_config *c, const struct ag_opts *o)
 	ag__emit(&r->g, "agent_stop", -1, NULL);
 	rc = 0;
 out:
+	if (r->attack) /* its last windows are spooled before the reporter stops */
+		ag_attack_stop(r->attack);
 	ag_perm_stop(&r->perm);
 	if (r->g.roots)
 		ag_guard_settle(&r->g, 1);
 	ag_reporter_stop(&r->rp);
+	if (r->attack) {
+		ag_attack_free(r->attack);
+		free(r->attack);
+	}
 	if (lfd >= 0) {
 		char p[4200];
 		snprintf(p, sizeof p, "%s/agent.sock", r->st.dir);

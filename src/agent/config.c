@@ -8,6 +8,7 @@
  * line, so the two cannot drift.
  */
 #include "agent/config.h"
+#include "agent/attack_conf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -87,6 +88,7 @@ void ag_config_cleanup(struct ag_config *c)
 		root_cleanup(&c->roots[i]);
 	free(c->roots);
 	free(c->conf_path);
+	ag_attack_conf_free(c->attack);
 	memset(c, 0, sizeof *c);
 }
 
@@ -349,6 +351,11 @@ static enum sw_err ini_line(struct ag_config *c, const char *sect, char *key, ch
 		return rc == SW_ENOTFOUND ? sw_errf(eb, SW_EINVAL, "unknown key '%s' in [root]", key)
 					  : rc;
 	}
+	if (!strcmp(sect, "attack") || !strcmp(sect, "log")) {
+		rc = ag_attack_conf_key(c->attack, sect, key, val, eb);
+		return rc == SW_ENOTFOUND ? sw_errf(eb, SW_EINVAL, "unknown key '%s' in [%s]", key, sect)
+					  : rc;
+	}
 	if (!strcmp(sect, "agent")) {
 		for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 			if (!strcmp(opts[i].ini, key))
@@ -381,13 +388,20 @@ enum sw_err ag_config_load(struct ag_config *c, const char *path, struct sw_errb
 			else {
 				*e = '\0';
 				snprintf(sect, sizeof sect, "%s", trim(s + 1));
-				if (strcmp(sect, "agent") && strcmp(sect, "root"))
+				if (strcmp(sect, "agent") && strcmp(sect, "root") &&
+				    strcmp(sect, "attack") && strcmp(sect, "log"))
 					rc = SW_EINVAL;
 				else if (!strcmp(sect, "root"))
 					rc = add_root(c, "");
+				else if (strcmp(sect, "agent") && !c->attack &&
+					 !(c->attack = ag_attack_conf_new()))
+					rc = SW_ENOMEM;
+				if (rc == SW_OK && !strcmp(sect, "log"))
+					rc = ag_attack_conf_key(c->attack, "log", NULL, NULL, eb);
 			}
 			if (rc)
-				sw_errf(eb, rc, "%s:%u: bad section '%s' (want [agent] or [root])",
+				sw_errf(eb, rc,
+					"%s:%u: bad section '%s' (want [agent], [root], [attack] or [log])",
 					path, no, s);
 			continue;
 		}
@@ -499,6 +513,10 @@ enum sw_err ag_config_finish(struct ag_config *c, int need_roots, struct sw_errb
 	enum sw_err rc;
 	char host[256];
 
+	if (c->attack && (rc = ag_attack_conf_finish(c->attack, eb)))
+		return rc;
+	if (need_roots < 0) /* logs test: no store, no roots */
+		return SW_OK;
 	if ((rc = resolve_store(c, eb)))
 		return rc;
 	if (need_roots && c->n_roots == 0)

@@ -54,6 +54,8 @@ struct ag_config {
 	struct ag_root_conf *roots;
 	size_t n_roots;
 	char *conf_path; /* the file it came from, or NULL */
+	/* [attack] and [log] sections (attack_conf.h), NULL when absent */
+	struct ag_attack_conf *attack;
 };
 
 void ag_config_init(struct ag_config *c);
@@ -74,7 +76,8 @@ enum sw_err ag_config_arg(struct ag_config *c, const char *name, const char *val
 			  struct sw_errbuf *eb);
 
 /* Checks the whole configuration and resolves paths; need_roots is 0 for
- * commands that work without roots (status). */
+ * commands that work without roots (status), -1 for those that need
+ * neither roots nor a store (logs test). */
 enum sw_err ag_config_finish(struct ag_config *c, int need_roots, struct sw_errbuf *eb);
 
 /* Parses "30", "90s", "15m", "2h", "1d" into seconds; -1 when malformed. */

@@ -25,6 +25,7 @@ struct cmd {
 /* Sorted by name. */
 static const struct cmd cmds[] = {
 	{"init", ag_cmd_init, 1, "build the baseline and backup of every root"},
+	{"logs", ag_cmd_logs, -1, "logs test FILE: judge a web-server log offline"},
 	{"pause", ag_cmd_pause, 1, "pause protection (--for DURATION, --to ROOT)"},
 	{"publish", ag_cmd_publish, 1, "apply --from STAGING_DIR as the new version"},
 	{"resume", ag_cmd_resume, 1, "resume protection (keeps changes; --revert undoes them)"},
@@ -73,6 +74,7 @@ static void usage(FILE *f)
 		"  --to ROOT            publish/pause/resume: which root (default: all / the only one)\n"
 		"  --for DURATION       pause: 90s, 30m, 2h (default 30m)\n"
 		"  --revert             resume: undo the changes made while paused\n"
+		"  --format F, --site S, --mode pipeline|crs|compare   logs test (docs/agent-attack.md)\n"
 		"  --version, --help\n");
 }
 
@@ -102,6 +104,12 @@ static int cmd_opt(struct ag_opts *o, const char *name, const char *val, int *us
 		return o->from = val, 1;
 	if (!strcmp(name, "to"))
 		return o->to = val, 1;
+	if (!strcmp(name, "format"))
+		return o->log_format = val, 1;
+	if (!strcmp(name, "site"))
+		return o->site = val, 1;
+	if (!strcmp(name, "mode"))
+		return o->mode = val, 1;
 	if (!strcmp(name, "for")) {
 		o->pause_s = ag_parse_duration(val);
 		return o->pause_s > 0 ? 1 : -1;
@@ -187,6 +195,17 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
+	if (cmd->fn == ag_cmd_logs) {
+		/* "logs test FILE [OPTIONS]": the words before the options */
+		if (argc < 4 || strcmp(argv[2], "test") || !strncmp(argv[3], "--", 2))
+			return ag_err("usage: sitewarden-agent logs test FILE [--json] [--format F] "
+				      "[--site S] [--mode pipeline|crs|compare] [--config FILE]"),
+			       2;
+		o.file = argv[3];
+		argv[3] = argv[1];
+		argv += 2;
+		argc -= 2;
+	}
 	ag_config_init(&c);
 	if ((rc = parse(argc, argv, &c, &o)) == 0) {
 		sw_errbuf_clear(&eb);

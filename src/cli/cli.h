@@ -98,6 +98,10 @@ const char *sw__cli_actor(const char *by);
 struct sw_engine_check;
 void sw__cli_respond_check(struct sw_store *st, const struct sw_engine_check *c, int content);
 void sw__cli_respond_tick(struct sw_store *st, int64_t now);
+/* The same as engine hooks (serve): arg is the run's struct sw_engine_opts
+ * (for its content flag) or NULL. */
+void sw__cli_alert_on_check(void *arg, struct sw_store *st, const struct sw_engine_check *c);
+void sw__cli_alert_on_tick(void *arg, struct sw_store *st, int64_t now);
 /*
  * Reads file path ("-": standard input) whole into a new NUL-terminated
  * buffer (*data, the caller's; its length in *len), refusing files over

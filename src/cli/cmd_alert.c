@@ -419,3 +419,16 @@ void sw__cli_respond_tick(struct sw_store *st, int64_t now)
 		printf("notifications: %zu sent, %zu failed (will retry)%s\n", s.sent, s.failed,
 		       s.digests ? ", digests made" : "");
 }
+
+void sw__cli_alert_on_check(void *arg, struct sw_store *st, const struct sw_engine_check *c)
+{
+	const struct sw_engine_opts *o = arg;
+
+	sw__cli_respond_check(st, c, o ? o->content : 1);
+}
+
+void sw__cli_alert_on_tick(void *arg, struct sw_store *st, int64_t now)
+{
+	(void)arg;
+	sw__cli_respond_tick(st, now);
+}

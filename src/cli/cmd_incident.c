@@ -115,7 +115,7 @@ static int incident_list(struct sw_store *st, const struct iopts *o)
 	if (o->site && !(site = sw__probe_site(st, o->site)))
 		return SW_EXIT_FAIL;
 	sw_errbuf_clear(&eb);
-	if ((rc = sw_store_incident_list(st, o->state, site, 0, 0, row, items, &total, &eb))) {
+	if ((rc = sw_store_incident_list(st, NULL, o->state, site, 0, 0, row, items, &total, &eb))) {
 		json_decref(items);
 		return sw_cli_fail_eb(rc, &eb);
 	}

@@ -56,6 +56,10 @@ static int engine_start(struct engine_thread *e, const char *db,
 	sw_engine_opts_init(&e->o);
 	e->o.counters = counters;
 	e->o.on_note = engine_note;
+	/* Alerts, notifications and incidents (src/cli/cmd_alert.c). */
+	e->o.on_check = sw__cli_alert_on_check;
+	e->o.on_tick = sw__cli_alert_on_tick;
+	e->o.hook_arg = &e->o;
 	if (pthread_create(&e->t, NULL, engine_main, e)) {
 		sw_store_close(e->st);
 		return sw_cli_fail("cannot start the engine thread"), -1;

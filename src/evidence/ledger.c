@@ -232,7 +232,8 @@ static enum sw_err add_once(struct sw_evidence *ev, const struct sw_ev_item *ite
 
 	if ((rc = sw_store_begin(ev->st, eb)))
 		return rc;
-	if ((rc = sw_store_ev_head(ev->st, &seq, prev, sizeof prev, eb)))
+	if ((rc = sw_store_ev_lock(ev->st, eb)) ||
+	    (rc = sw_store_ev_head(ev->st, &seq, prev, sizeof prev, eb)))
 		goto fail;
 	if (!seq)
 		memcpy(prev, SW__EV_ZERO_HASH, SW_EV_HEX_LEN);

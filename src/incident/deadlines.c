@@ -136,7 +136,7 @@ enum sw_err sw_incident_deadlines(struct sw_store *st, int64_t now, size_t *rais
 	*raised = 0;
 	if (!o.v)
 		return sw_errf(eb, SW_ENOMEM, "out of memory");
-	rc = sw_store_incident_list(st, "open", 0, OPEN_MAX, 0, take_open, &o, NULL, eb);
+	rc = sw_store_incident_list(st, NULL, "open", 0, OPEN_MAX, 0, take_open, &o, NULL, eb);
 	for (size_t i = 0; !rc && i < o.n; i++)
 		rc = check_one(st, &o.v[i], now, raised, eb);
 	free(o.v);

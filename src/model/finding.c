@@ -83,6 +83,21 @@ static const struct sw_finding_kind kinds[] = {
 	K("agent", "webshell", "发现网页木马(WebShell)", SW_SEV_CRITICAL),
 	K("agent", "store_corrupt", "防篡改备份库损坏", SW_SEV_HIGH),
 	K("agent", "silent", "防篡改客户端失联", SW_SEV_MEDIUM),
+	/* attacks seen in web-server logs by sitewarden-agent (docs/agent-attack.md):
+	 * an "attack" event's "attack" member is the check */
+	K("attack", "sqli", "SQL注入攻击", SW_SEV_MEDIUM),
+	K("attack", "xss", "跨站脚本攻击", SW_SEV_MEDIUM),
+	K("attack", "traversal", "路径遍历/文件包含攻击", SW_SEV_MEDIUM),
+	K("attack", "rfi", "远程文件包含攻击", SW_SEV_MEDIUM),
+	K("attack", "rce", "远程命令执行攻击", SW_SEV_MEDIUM),
+	K("attack", "injection", "代码注入攻击", SW_SEV_MEDIUM),
+	K("attack", "protocol", "HTTP协议违规请求", SW_SEV_LOW),
+	K("attack", "scanner", "扫描器/攻击工具访问", SW_SEV_LOW),
+	K("attack", "scanning", "目录扫描(大量404)", SW_SEV_LOW),
+	K("attack", "bruteforce", "登录暴力破解", SW_SEV_MEDIUM),
+	K("attack", "webshell_access", "访问网页木马", SW_SEV_HIGH),
+	K("attack", "success", "攻击请求返回成功(疑似攻击成功)", SW_SEV_HIGH),
+	K("attack", "block", "攻击来源已封禁", SW_SEV_INFO),
 };
 #undef K
 

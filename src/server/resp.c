@@ -27,15 +27,16 @@ int sw_resp_error(struct sw_resp *rs, int status, const char *field, const char 
 {
 	char msg[512];
 	va_list ap;
-	json_t *j;
+	json_t *j, *m;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	j = json_object();
 	/* json_string refuses invalid UTF-8: messages may quote input. */
-	json_object_set_new(j, "error", json_string(msg) ? json_string(msg)
-							 : json_string("invalid input"));
+	if (!(m = json_string(msg)))
+		m = json_string("invalid input");
+	json_object_set_new(j, "error", m);
 	if (field && *field)
 		json_object_set_new(j, "field", json_stringn(field, strnlen(field, 64)));
 	return sw_resp_json(rs, status, j);

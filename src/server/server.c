@@ -152,7 +152,9 @@ static void run_route(struct sw_server *srv, const struct sw_route *r, struct sw
 			goto out;
 		}
 	}
-	if ((r->flags & SW_R_WRITE) && rq->user) {
+	/* Public writes (sign-in) take no CSRF token: there is no session to
+	 * ride yet, and a stale cookie must not stop a new sign-in. */
+	if ((r->flags & SW_R_WRITE) && rq->user && !(r->flags & SW_R_PUBLIC)) {
 		if (rq->user->role == SW_ROLE_AUDITOR && !(r->roles & SW_ROLE_AUDITOR)) {
 			sw_resp_error(rs, 403, NULL, "auditors change nothing");
 			goto out;

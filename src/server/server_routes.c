@@ -13,5 +13,6 @@ const struct sw_route *const sw_server_tables[] = {
 	sw_api_routes_register,
 	sw_api_routes_monitor,
 	sw_api_routes_evidence,
+	sw_api_routes_alert,
 	NULL,
 };

@@ -7,6 +7,7 @@
  * them for every finding of every check.  Parameters whose type PostgreSQL
  * could only guess from a NULL test are CAST.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,11 +15,12 @@
 #include "store/alert.h"
 #include "store/incident.h"
 #include "store/backend.h"
+#include "store/scope.h"
 
 #define ACOLS                                                                                 \
 	"a.id, a.site_id, a.kind, a.fingerprint, a.severity, a.title, a.evidence, a.state, "  \
 	"a.count, a.first_seen, a.last_seen, a.first_check_id, a.last_check_id, a.state_at, " \
-	"a.state_by, a.note, a.suppressed_until, s.name"
+	"a.state_by, a.note, a.suppressed_until, x.name"
 
 /* Reads the row of s (columns ACOLS) into a; strings borrowed from s. */
 static void read_alert(struct sw_store *st, struct sw_stmt *s, struct sw_alert_row *a)
@@ -245,7 +247,7 @@ enum sw_err sw_store_alert_unresolved(struct sw_store *st, int64_t site_id,
 				      int (*cb)(void *arg, const struct sw_alert_row *a),
 				      void *arg, struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT " ACOLS " FROM alerts a JOIN sites s ON s.id = a.site_id "
+	static const char sql[] = "SELECT " ACOLS " FROM alerts a JOIN sites x ON x.id = a.site_id "
 				  "WHERE a.site_id = ?1 AND a.state <> 'resolved' ORDER BY a.id";
 	struct sw_stmt *s;
 	enum sw_err rc;
@@ -263,7 +265,7 @@ enum sw_err sw_store_alert_get(struct sw_store *st, int64_t id,
 			       int (*cb)(void *arg, const struct sw_alert_row *a), void *arg,
 			       struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT " ACOLS " FROM alerts a JOIN sites s ON s.id = a.site_id "
+	static const char sql[] = "SELECT " ACOLS " FROM alerts a JOIN sites x ON x.id = a.site_id "
 				  "WHERE a.id = ?1";
 	struct sw_stmt *s;
 	enum sw_err rc;
@@ -279,19 +281,38 @@ enum sw_err sw_store_alert_get(struct sw_store *st, int64_t id,
 	return rc;
 }
 
-/* The WHERE of a list: every filter is a parameter that disables itself
- * when empty, so one statement serves every combination.  Severities are
- * ranked by their position in the CASE. */
-#define AWHERE                                                                                 \
-	" FROM alerts a JOIN sites s ON s.id = a.site_id WHERE "                               \
-	"(CAST(?1 AS TEXT) IS NULL OR a.state = ?1 OR (?1 = 'active' AND a.state IN "           \
-	"('open', 'acknowledged'))) AND (CAST(?2 AS BIGINT) = 0 OR a.site_id = ?2) AND "       \
-	"(CAST(?3 AS TEXT) IS NULL OR a.kind = ?3 OR a.kind LIKE ?3 || '.%') AND "             \
+/* The WHERE of a list after the scope (?1..?5): every filter is a
+ * parameter that disables itself when empty, so one statement serves every
+ * combination.  Severities are ranked by their position in the CASE. */
+#define AFILT                                                                                  \
+	" AND (CAST(?6 AS TEXT) IS NULL OR a.state = ?6 OR (?6 = 'active' AND a.state IN "      \
+	"('open', 'acknowledged'))) AND (CAST(?7 AS BIGINT) = 0 OR a.site_id = ?7) AND "       \
+	"(CAST(?8 AS TEXT) IS NULL OR a.kind = ?8 OR a.kind LIKE ?8 || '.%') AND "             \
 	"(CASE a.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 "      \
-	"WHEN 'low' THEN 1 ELSE 0 END) >= CAST(?4 AS BIGINT)"
+	"WHEN 'low' THEN 1 ELSE 0 END) >= CAST(?9 AS BIGINT)"
 
-/* Binds the filter parameters 1-4 of AWHERE. */
-static void bind_filter(struct sw_store *st, struct sw_stmt *s, const struct sw_alert_filter *f)
+/* The texts, with the scope of sites spliced in, are built once per
+ * process: the statement cache keys on their address. */
+static char list_sql[SW_SQL_MAX], count_sql[SW_SQL_MAX], visible_sql[SW_SQL_MAX];
+static pthread_once_t built = PTHREAD_ONCE_INIT;
+
+static void build(void)
+{
+	const char *from = " FROM alerts a JOIN sites x ON x.id = a.site_id";
+
+	sw__sql_cat(list_sql, "SELECT " ACOLS "%s%s WHERE %s%s"
+		    " ORDER BY a.last_seen DESC, a.id DESC LIMIT ?10 OFFSET ?11", from,
+		    sw__scope_join(SW_ENT_SITE), sw__scope_sql(SW_ENT_SITE), AFILT);
+	sw__sql_cat(count_sql, "SELECT COUNT(*)%s%s WHERE %s%s", from,
+		    sw__scope_join(SW_ENT_SITE), sw__scope_sql(SW_ENT_SITE), AFILT);
+	sw__sql_cat(visible_sql, "SELECT 1 FROM sites x%s WHERE x.id = ?6 AND %s",
+		    sw__scope_join(SW_ENT_SITE), sw__scope_sql(SW_ENT_SITE));
+}
+
+/* Binds the scope and the filter parameters 6-9 of AFILT. */
+static enum sw_err bind_filter(struct sw_store *st, struct sw_stmt *s,
+			       const struct sw_alert_filter *f, struct sw__scope_vals *sv,
+			       struct sw_errbuf *eb)
 {
 	static const char *const sev[] = {"info", "low", "medium", "high", "critical"};
 	int64_t min = 0;
@@ -299,42 +320,62 @@ static void bind_filter(struct sw_store *st, struct sw_stmt *s, const struct sw_
 	for (int i = 0; f->severity && i < 5; i++)
 		if (!strcmp(f->severity, sev[i]))
 			min = i;
-	st->ops->bind_text(s, 1, f->state && *f->state ? f->state : NULL);
-	st->ops->bind_int(s, 2, f->site_id);
-	st->ops->bind_text(s, 3, f->kind && *f->kind ? f->kind : NULL);
-	st->ops->bind_int(s, 4, min);
+	st->ops->bind_text(s, 6, f->state && *f->state ? f->state : NULL);
+	st->ops->bind_int(s, 7, f->site_id);
+	st->ops->bind_text(s, 8, f->kind && *f->kind ? f->kind : NULL);
+	st->ops->bind_int(s, 9, min);
+	return sw__scope_bind(st, s, f->acc, sv, eb);
 }
 
 enum sw_err sw_store_alert_list(struct sw_store *st, const struct sw_alert_filter *f,
 				int (*cb)(void *arg, const struct sw_alert_row *a), void *arg,
 				int64_t *total, struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT " ACOLS AWHERE
-				  " ORDER BY a.last_seen DESC, a.id DESC LIMIT ?5 OFFSET ?6";
-	static const char cnt[] = "SELECT COUNT(*)" AWHERE;
 	struct sw_alert_filter none = {0};
+	struct sw__scope_vals sv;
 	struct sw_stmt *s;
 	enum sw_err rc;
 	int n = 0, row = 0;
 
+	pthread_once(&built, build);
 	if (!f)
 		f = &none;
 	if (total) {
-		if ((rc = sw__store_q(st, cnt, &s, eb)))
+		if ((rc = sw__store_q(st, count_sql, &s, eb)))
 			return rc;
-		bind_filter(st, s, f);
-		rc = st->ops->step(s, &row, eb);
+		if (!(rc = bind_filter(st, s, f, &sv, eb)))
+			rc = st->ops->step(s, &row, eb);
 		*total = !rc && row ? st->ops->col_int(s, 0) : 0;
 		sw__store_q_done(st, s);
 		if (rc)
 			return rc;
 	}
-	if ((rc = sw__store_q(st, sql, &s, eb)))
+	if ((rc = sw__store_q(st, list_sql, &s, eb)))
 		return rc;
-	bind_filter(st, s, f);
-	st->ops->bind_int(s, 5, f->limit > 0 ? f->limit : INT64_MAX);
-	st->ops->bind_int(s, 6, f->offset > 0 ? f->offset : 0);
-	rc = walk(st, s, cb, arg, &n, eb);
+	st->ops->bind_int(s, 10, f->limit > 0 ? f->limit : INT64_MAX);
+	st->ops->bind_int(s, 11, f->offset > 0 ? f->offset : 0);
+	if (!(rc = bind_filter(st, s, f, &sv, eb)))
+		rc = walk(st, s, cb, arg, &n, eb);
+	sw__store_q_done(st, s);
+	return rc;
+}
+
+enum sw_err sw_store_site_visible(struct sw_store *st, const struct sw_access *acc,
+				  int64_t site_id, int *visible, struct sw_errbuf *eb)
+{
+	struct sw__scope_vals sv;
+	struct sw_stmt *s;
+	enum sw_err rc;
+	int row = 0;
+
+	*visible = 0;
+	pthread_once(&built, build);
+	if ((rc = sw__store_q(st, visible_sql, &s, eb)))
+		return rc;
+	st->ops->bind_int(s, 6, site_id);
+	if (!(rc = sw__scope_bind(st, s, acc, &sv, eb)))
+		rc = st->ops->step(s, &row, eb);
+	*visible = !rc && row;
 	sw__store_q_done(st, s);
 	return rc;
 }
@@ -476,7 +517,7 @@ enum sw_err sw_store_incident_alerts(struct sw_store *st, int64_t id,
 				     struct sw_errbuf *eb)
 {
 	static const char sql[] = "SELECT " ACOLS " FROM incident_alerts ia JOIN alerts a ON "
-				  "a.id = ia.alert_id JOIN sites s ON s.id = a.site_id WHERE "
+				  "a.id = ia.alert_id JOIN sites x ON x.id = a.site_id WHERE "
 				  "ia.incident_id = ?1 ORDER BY a.id";
 	struct sw_stmt *s;
 	enum sw_err rc;

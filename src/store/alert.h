@@ -80,6 +80,7 @@ struct sw_alert_filter {
 	const char *kind;      /* a kind key or a family ("darklink") */
 	const char *severity;  /* this severity or worse */
 	int64_t limit, offset; /* limit 0: all */
+	const struct sw_access *acc; /* who asks: only sites it sees (NULL: all) */
 };
 
 /* Walks the alerts that pass f, newest sighting first; *total (may be
@@ -87,6 +88,12 @@ struct sw_alert_filter {
 enum sw_err sw_store_alert_list(struct sw_store *st, const struct sw_alert_filter *f,
 				int (*cb)(void *arg, const struct sw_alert_row *a), void *arg,
 				int64_t *total, struct sw_errbuf *eb);
+
+/* Is site_id visible to acc (NULL: everyone sees everything)?  For the
+ * API's gets and writes of alerts and incidents: a site out of scope is
+ * answered as absent. */
+enum sw_err sw_store_site_visible(struct sw_store *st, const struct sw_access *acc,
+				  int64_t site_id, int *visible, struct sw_errbuf *eb);
 
 /* Walks the ids of the checks alert id was seen in, oldest first. */
 enum sw_err sw_store_alert_checks(struct sw_store *st, int64_t id,

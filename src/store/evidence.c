@@ -62,6 +62,24 @@ static const char sql_checks_found[] =
 	"(SELECT 1 FROM check_findings f WHERE f.check_id = c.id) ORDER BY c.checked_at, c.id "
 	"LIMIT ?3";
 
+enum sw_err sw_store_ev_lock(struct sw_store *st, struct sw_errbuf *eb)
+{
+	/* A transaction-scoped advisory lock (the key is arbitrary but fixed:
+	 * "sw-evidence").  SQLite's BEGIN IMMEDIATE serializes writers already. */
+	static const char sql[] = "SELECT pg_advisory_xact_lock(7309475845396247925)";
+	struct sw_stmt *s;
+	enum sw_err rc;
+	int row;
+
+	if (strcmp(sw_store_backend(st), "postgresql"))
+		return SW_OK;
+	if ((rc = sw__store_q(st, sql, &s, eb)))
+		return rc;
+	rc = st->ops->step(s, &row, eb);
+	sw__store_q_done(st, s);
+	return rc;
+}
+
 enum sw_err sw_store_ev_head(struct sw_store *st, int64_t *seq, char *hash, size_t hash_n,
 			     struct sw_errbuf *eb)
 {

@@ -32,6 +32,16 @@ struct sw_ev_row {
 /* Callback of the walks; non-zero return stops the walk (SW_OK returned). */
 typedef int (*sw_ev_row_cb)(void *arg, const struct sw_ev_row *r);
 
+/*
+ * Inside a write transaction: waits until no other appender holds the
+ * ledger, and holds it until the transaction ends.  On PostgreSQL two
+ * appenders would otherwise both read the same head; the loser's insert
+ * waits for the winner's commit, fails, and by the time it retries the
+ * winner holds the next seq again, so one writer can starve.  SQLite's
+ * write transactions serialize already (nothing to do).
+ */
+enum sw_err sw_store_ev_lock(struct sw_store *st, struct sw_errbuf *eb);
+
 /* Reads the newest row's seq and entry hash (copied into hash, hash_n
  * bytes).  *seq is 0 and hash "" when the ledger is empty. */
 enum sw_err sw_store_ev_head(struct sw_store *st, int64_t *seq, char *hash, size_t hash_n,

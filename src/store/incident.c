@@ -3,12 +3,14 @@
  * plans and drills (migration 0006).  The chain's rules (which steps,
  * which deadlines) are in src/incident/; this file is their SQL.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store/backend.h"
 #include "store/incident.h"
+#include "store/scope.h"
 
 /* Runs s (bound) to its end. */
 static enum sw_err run(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb)
@@ -118,7 +120,7 @@ enum sw_err sw_store_incident_link(struct sw_store *st, int64_t incident_id, int
 
 #define ICOLS                                                                                \
 	"i.id, i.site_id, i.title, i.severity, i.major, i.state, i.source, i.opened_at, "    \
-	"i.opened_by, i.closed_at, i.cause, i.fix, i.accountability, s.name, s.group_id"
+	"i.opened_by, i.closed_at, i.cause, i.fix, i.accountability, x.name, x.group_id"
 
 /* Walks the rows of s (columns ICOLS) into cb; *n counts them. */
 static enum sw_err walk(struct sw_store *st, struct sw_stmt *s,
@@ -149,8 +151,8 @@ enum sw_err sw_store_incident_get(struct sw_store *st, int64_t id,
 				  int (*cb)(void *arg, const struct sw_incident_row *r), void *arg,
 				  struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT " ICOLS " FROM incidents i JOIN sites s ON "
-				  "s.id = i.site_id WHERE i.id = ?1";
+	static const char sql[] = "SELECT " ICOLS " FROM incidents i JOIN sites x ON "
+				  "x.id = i.site_id WHERE i.id = ?1";
 	struct sw_stmt *s;
 	enum sw_err rc;
 	int n = 0;
@@ -165,40 +167,58 @@ enum sw_err sw_store_incident_get(struct sw_store *st, int64_t id,
 	return rc;
 }
 
-#define IWHERE                                                                       \
-	" FROM incidents i JOIN sites s ON s.id = i.site_id WHERE "                  \
-	"(CAST(?1 AS TEXT) IS NULL OR i.state = ?1) AND "                            \
-	"(CAST(?2 AS BIGINT) = 0 OR i.site_id = ?2)"
+#define IFILT                                                                        \
+	" AND (CAST(?6 AS TEXT) IS NULL OR i.state = ?6) AND "                       \
+	"(CAST(?7 AS BIGINT) = 0 OR i.site_id = ?7)"
 
-enum sw_err sw_store_incident_list(struct sw_store *st, const char *state, int64_t site_id,
-				   int64_t limit, int64_t offset,
+/* Built once per process (the cache keys on the address): the scope of
+ * sites spliced in. */
+static char list_sql[SW_SQL_MAX], count_sql[SW_SQL_MAX];
+static pthread_once_t built = PTHREAD_ONCE_INIT;
+
+static void build(void)
+{
+	const char *from = " FROM incidents i JOIN sites x ON x.id = i.site_id";
+
+	sw__sql_cat(list_sql, "SELECT " ICOLS "%s%s WHERE %s" IFILT
+		    " ORDER BY i.id DESC LIMIT ?8 OFFSET ?9", from, sw__scope_join(SW_ENT_SITE),
+		    sw__scope_sql(SW_ENT_SITE));
+	sw__sql_cat(count_sql, "SELECT COUNT(*)%s%s WHERE %s" IFILT, from,
+		    sw__scope_join(SW_ENT_SITE), sw__scope_sql(SW_ENT_SITE));
+}
+
+enum sw_err sw_store_incident_list(struct sw_store *st, const struct sw_access *acc,
+				   const char *state, int64_t site_id, int64_t limit,
+				   int64_t offset,
 				   int (*cb)(void *arg, const struct sw_incident_row *r), void *arg,
 				   int64_t *total, struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT " ICOLS IWHERE " ORDER BY i.id DESC LIMIT ?3 OFFSET ?4";
-	static const char cnt[] = "SELECT COUNT(*)" IWHERE;
+	struct sw__scope_vals sv;
 	struct sw_stmt *s;
 	enum sw_err rc;
 	int n = 0, row = 0;
 
+	pthread_once(&built, build);
 	if (total) {
-		if ((rc = sw__store_q(st, cnt, &s, eb)))
+		if ((rc = sw__store_q(st, count_sql, &s, eb)))
 			return rc;
-		bind_opt(st, s, 1, state);
-		st->ops->bind_int(s, 2, site_id);
-		rc = st->ops->step(s, &row, eb);
+		bind_opt(st, s, 6, state);
+		st->ops->bind_int(s, 7, site_id);
+		if (!(rc = sw__scope_bind(st, s, acc, &sv, eb)))
+			rc = st->ops->step(s, &row, eb);
 		*total = !rc && row ? st->ops->col_int(s, 0) : 0;
 		sw__store_q_done(st, s);
 		if (rc)
 			return rc;
 	}
-	if ((rc = sw__store_q(st, sql, &s, eb)))
+	if ((rc = sw__store_q(st, list_sql, &s, eb)))
 		return rc;
-	bind_opt(st, s, 1, state);
-	st->ops->bind_int(s, 2, site_id);
-	st->ops->bind_int(s, 3, limit > 0 ? limit : INT64_MAX);
-	st->ops->bind_int(s, 4, offset > 0 ? offset : 0);
-	rc = walk(st, s, cb, arg, &n, eb);
+	bind_opt(st, s, 6, state);
+	st->ops->bind_int(s, 7, site_id);
+	st->ops->bind_int(s, 8, limit > 0 ? limit : INT64_MAX);
+	st->ops->bind_int(s, 9, offset > 0 ? offset : 0);
+	if (!(rc = sw__scope_bind(st, s, acc, &sv, eb)))
+		rc = walk(st, s, cb, arg, &n, eb);
 	sw__store_q_done(st, s);
 	return rc;
 }

@@ -52,10 +52,12 @@ enum sw_err sw_store_incident_get(struct sw_store *st, int64_t id,
 				  int (*cb)(void *arg, const struct sw_incident_row *r), void *arg,
 				  struct sw_errbuf *eb);
 
-/* Walks incidents in state (NULL: any) of site_id (0: any), newest first;
- * *total (may be NULL) gets how many match regardless of limit/offset. */
-enum sw_err sw_store_incident_list(struct sw_store *st, const char *state, int64_t site_id,
-				   int64_t limit, int64_t offset,
+/* Walks the incidents acc sees (NULL: all) in state (NULL: any) of
+ * site_id (0: any), newest first; *total (may be NULL) gets how many match
+ * regardless of limit/offset. */
+enum sw_err sw_store_incident_list(struct sw_store *st, const struct sw_access *acc,
+				   const char *state, int64_t site_id, int64_t limit,
+				   int64_t offset,
 				   int (*cb)(void *arg, const struct sw_incident_row *r), void *arg,
 				   int64_t *total, struct sw_errbuf *eb);
 

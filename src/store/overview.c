@@ -31,7 +31,7 @@
 	" AND (CAST(?8 AS TEXT) IS NULL OR u.type = ?8)"                                \
 	" AND (CAST(?9 AS BIGINT) IS NULL OR x.group_id = ?9)"
 
-enum { Q_STATE, Q_FIND, Q_TOP, Q_TREND_SITE, Q__N };
+enum { Q_STATE, Q_FIND, Q_TOP, Q_TREND_SITE, Q_OVERDUE, Q__N };
 
 static const char *const q_head[Q__N] = {
 	[Q_STATE] = "SELECT x.status, u.region, u.type, t.up, t.open_findings FROM sites x "
@@ -46,13 +46,31 @@ static const char *const q_head[Q__N] = {
 	[Q_TREND_SITE] = "SELECT sd.day, sum(sd.checks), sum(sd.up_checks), sum(sd.findings) "
 			 "FROM sites x JOIN units u ON u.id = x.unit_id JOIN site_daily sd ON "
 			 "sd.site_id = x.id AND sd.day >= ?10 AND sd.day <= ?11 WHERE ",
+	/* Overdue: alerts still open (not acknowledged) after a day (?10 is
+	 * now - 1 day), open incidents with a reporting step past its
+	 * deadline, rectifications marked overdue or past their deadline (?11
+	 * is today as YYYY-MM-DD).  One statement: the three subqueries reuse
+	 * the scope's parameters. */
+	[Q_OVERDUE] = ("SELECT (SELECT count(*) FROM alerts a JOIN sites x ON x.id = a.site_id "
+		       "JOIN units u ON u.id = x.unit_id WHERE a.state = 'open' AND "
+		       "a.first_seen < ?10 AND "),
 };
 static const char *const q_tail[Q__N] = {
 	[Q_STATE] = "",
 	[Q_FIND] = " GROUP BY cf.kind, cf.severity",
 	[Q_TOP] = " ORDER BY t.open_findings DESC, x.id LIMIT 10",
 	[Q_TREND_SITE] = " GROUP BY sd.day",
+	[Q_OVERDUE] = "", /* OVERDUE_TAIL */
 };
+
+/* The rest of the overdue query: the scope twice more. */
+#define OVERDUE_TAIL                                                                          \
+	"), (SELECT count(*) FROM incidents i JOIN sites x ON x.id = i.site_id JOIN " \
+	"units u ON u.id = x.unit_id WHERE i.state = 'open' AND EXISTS (SELECT 1 FROM " \
+	"incident_overdue o WHERE o.incident_id = i.id) AND %s" FILT "), (SELECT " \
+	"count(*) FROM rectifications r JOIN sites x ON x.id = r.site_id JOIN units u ON " \
+	"u.id = x.unit_id WHERE (r.status = 'overdue' OR (r.status IN ('open', " \
+	"'in_progress') AND r.deadline < ?11)) AND %s" FILT ")"
 
 /* The texts are built once per process: the statement cache keys on
  * their address. */
@@ -61,9 +79,16 @@ static pthread_once_t q_once = PTHREAD_ONCE_INIT;
 
 static void q_build(void)
 {
-	for (int i = 0; i < Q__N; i++)
-		sw__sql_cat(q_sql[i], "%s%s" FILT "%s", q_head[i], sw__scope_sql(SW_ENT_SITE),
-			    q_tail[i]);
+	const char *scope = sw__scope_sql(SW_ENT_SITE);
+
+	for (int i = 0; i < Q__N; i++) {
+		sw__sql_cat(q_sql[i], "%s%s" FILT, q_head[i], scope);
+		/* The overdue tail repeats the scope in two more subqueries. */
+		if (i == Q_OVERDUE)
+			sw__sql_cat(q_sql[i], OVERDUE_TAIL, scope, scope);
+		else
+			sw__sql_cat(q_sql[i], "%s", q_tail[i]);
+	}
 }
 
 static const char sql_trend_region[] =
@@ -424,6 +449,35 @@ static enum sw_err trend_json(struct sw_store *st, const struct sw_overview_q *q
 	return rc;
 }
 
+/* Sets "overdue": alerts, incidents and rectifications past due. */
+static enum sw_err overdue_json(struct sw_store *st, const struct sw_overview_q *q, json_t *o,
+				struct sw_errbuf *eb)
+{
+	time_t now = (time_t)q->now;
+	struct sw_stmt *s;
+	struct qvals v;
+	struct tm tm;
+	char today[16];
+	enum sw_err rc;
+	int row = 0;
+	int64_t n[3] = {0, 0, 0};
+
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	if ((rc = q_start(st, Q_OVERDUE, q, &v, &s, eb)))
+		return rc;
+	st->ops->bind_int(s, 10, q->now - 86400);
+	st->ops->bind_text(s, 11, today);
+	if (!(rc = st->ops->step(s, &row, eb)) && row)
+		for (int i = 0; i < 3; i++)
+			n[i] = st->ops->col_int(s, i);
+	sw__store_q_done(st, s);
+	json_object_set_new(o, "overdue", json_pack("{s:I, s:I, s:I}", "alerts", (json_int_t)n[0],
+						    "incidents", (json_int_t)n[1],
+						    "rectifications", (json_int_t)n[2]));
+	return rc;
+}
+
 enum sw_err sw_store_overview(struct sw_store *st, const struct sw_overview_q *q, json_t **out,
 			      struct sw_errbuf *eb)
 {
@@ -444,8 +498,8 @@ enum sw_err sw_store_overview(struct sw_store *st, const struct sw_overview_q *q
 		rc = trend_json(st, q, o, eb);
 	if (!rc)
 		rc = top_json(st, q, o, eb);
-	json_object_set_new(o, "overdue", json_pack("{s:n, s:n, s:n}", "alerts", "incidents",
-						    "rectifications"));
+	if (!rc)
+		rc = overdue_json(st, q, o, eb);
 	free(m);
 	if (rc) {
 		json_decref(o);

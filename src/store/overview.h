@@ -29,8 +29,9 @@ struct sw_overview_q {
  * Builds the overview JSON of API_CONTRACT.md into *out (new reference,
  * the caller's): sites by status and up/down/unchecked, open findings by
  * kind family and severity, the trend, the top 10 sites by open findings,
- * the breakdown by child region and by unit type.  "overdue" counts are
- * null: alerts, incidents and rectifications are other modules' tables.
+ * the breakdown by child region and by unit type, and "overdue": alerts
+ * still open a day after they were raised, open incidents with a
+ * reporting step past its deadline, rectifications past their deadline.
  */
 enum sw_err sw_store_overview(struct sw_store *st, const struct sw_overview_q *q, json_t **out,
 			      struct sw_errbuf *eb);

@@ -81,6 +81,11 @@ eq "$(jq -r .user.role "$W/body")" admin "login answers the user"
 req "$W/admin.jar" GET /api/me
 want 200 "me"
 eq "$(jq -r .csrf "$W/body")" "$ACSRF" "me answers the session's CSRF token"
+# Signing in again over a live session needs no CSRF token and makes a new one.
+req "$W/admin.jar" POST /api/login '{"name":"admin","password":"admin-pass-1"}'
+want 200 "a second sign-in with a session cookie"
+[ "$(jq -r .csrf "$W/body")" != "$ACSRF" ] || fail "a new session kept the old CSRF token"
+ACSRF=$(jq -r .csrf "$W/body")
 login sup sup-pass-12 "$W/sup.jar"
 SCSRF=$CSRF
 login op op-pass-123 "$W/op.jar"

@@ -378,6 +378,8 @@ static void test_overview(void **state)
 	assert_int_equal(jint(e, "id"), w.s1);
 	assert_string_equal(json_string_value(json_object_get(e, "worst_severity")), "high");
 	assert_int_equal(json_array_size(json_object_get(o, "top_sites")), 1);
+	assert_int_equal(jint(o, "overdue.alerts"), 0);
+	assert_int_equal(jint(o, "overdue.rectifications"), 0);
 	e = find_by(json_object_get(o, "by_region"), "code", "110000");
 	assert_non_null(e);
 	assert_int_equal(jint(e, "sites"), 2);

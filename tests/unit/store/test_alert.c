@@ -305,6 +305,45 @@ static void test_fingerprint(void **state)
 	assert_int_equal(sw_alert_cover_needed("agent.tamper"), ~0u);
 }
 
+/* Lists and visibility follow the asker's scope: an operator of another
+ * unit sees none of the site's alerts; a supervisor of the department
+ * does. */
+static void test_scope(void **state)
+{
+	struct sw_access mine = {0}, stranger = {.unit_id = 987654}, dept = {0};
+	struct sw_alert_filter f = {0};
+	struct sw_alert_changes ch;
+	struct fx x;
+	struct one o = {0};
+	int64_t total = -1;
+	int vis = -1;
+
+	(void)state;
+	fx_init(&x);
+	mine.unit_id = x.unit;
+	dept.dept_id = x.dept;
+	sw_alert_changes_init(&ch);
+	fx_ingest(&x, x.site, x.group, 1000, &spam1, 1, FX_ALL, &ch);
+	f.acc = &stranger;
+	assert_int_equal(sw_store_alert_list(x.st, &f, copy_alert, &o, &total, NULL), SW_OK);
+	assert_int_equal(total, 0);
+	assert_int_equal(o.n, 0);
+	f.acc = &mine;
+	assert_int_equal(sw_store_alert_list(x.st, &f, copy_alert, &o, &total, NULL), SW_OK);
+	assert_int_equal(total, 1);
+	f.acc = &dept;
+	assert_int_equal(sw_store_alert_list(x.st, &f, copy_alert, &o, &total, NULL), SW_OK);
+	assert_int_equal(total, 1);
+	assert_int_equal(sw_store_site_visible(x.st, &stranger, x.site, &vis, NULL), SW_OK);
+	assert_int_equal(vis, 0);
+	assert_int_equal(sw_store_site_visible(x.st, &mine, x.site, &vis, NULL), SW_OK);
+	assert_int_equal(vis, 1);
+	assert_int_equal(sw_store_site_visible(x.st, NULL, x.site, &vis, NULL), SW_OK);
+	assert_int_equal(vis, 1);
+	sw_alert_changes_cleanup(&ch);
+	sw_store_close(x.st);
+}
+
 /* Bad calls are refused without a trace. */
 static void test_refusals(void **state)
 {
@@ -333,7 +372,7 @@ int main(void)
 		cmocka_unit_test(test_dedupe),	    cmocka_unit_test(test_auto_resolve),
 		cmocka_unit_test(test_suppression), cmocka_unit_test(test_maintenance),
 		cmocka_unit_test(test_hand_states), cmocka_unit_test(test_fingerprint),
-		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_refusals),    cmocka_unit_test(test_scope),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

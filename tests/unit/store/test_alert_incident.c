@@ -45,7 +45,7 @@ static struct inc incidents(struct sw_store *st, const char *state)
 	struct inc i = {0};
 	int64_t total;
 
-	assert_int_equal(sw_store_incident_list(st, state, 0, 0, 0, copy_inc, &i, &total, NULL),
+	assert_int_equal(sw_store_incident_list(st, NULL, state, 0, 0, 0, copy_inc, &i, &total, NULL),
 			 SW_OK);
 	assert_int_equal(total, i.n);
 	return i;

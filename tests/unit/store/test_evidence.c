@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "../testutil.h"
 #include "evidence/evidence.h"
@@ -327,6 +328,63 @@ static void test_freeze_export(void **state)
 	sw_store_close(st);
 }
 
+/* Two processes appending at once on one database: the chain does not
+ * fork, every item is in, and it verifies (the loser of a race for a seq
+ * retries on the new head). */
+static void test_concurrent(void **state)
+{
+	struct where w;
+	struct sw_store *st = open_store(&w);
+	struct sw_evidence *ev = open_ev(st, &w, SW_EV_SM3, SW_EV_SM2);
+	struct sw_ev_verify_stats vs;
+	struct problems p = {0};
+	pid_t kids[2];
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		if ((kids[k] = fork()) == 0) {
+			struct sw_store *cst = NULL;
+			struct sw_evidence *cev = NULL;
+			struct sw_ev_opts o;
+			char name[32];
+			int bad = 0;
+
+			sw_ev_opts_init(&o);
+			o.key_dir = w.keys;
+			if (sw_store_open(w.url[0] ? w.url : w.path, &cst, NULL) ||
+			    sw_evidence_open(cst, &o, &cev, NULL))
+				_exit(2);
+			for (int i = 0; i < 100 && !bad; i++) {
+				struct sw_ev_item it = {.kind = "file", .name = name, .bytes = name,
+							.site_id = k + 1};
+
+				snprintf(name, sizeof name, "writer %d item %d", k, i);
+				it.len = strlen(name);
+				struct sw_errbuf ceb;
+
+				sw_errbuf_clear(&ceb);
+				if ((bad = sw_evidence_add(cev, &it, 1, NULL, &ceb) != SW_OK))
+					fprintf(stderr, "writer %d: %s\n", k, ceb.msg);
+			}
+			sw_evidence_free(cev);
+			sw_store_close(cst);
+			_exit(bad);
+		}
+		assert_true(kids[k] > 0);
+	}
+	for (int k = 0; k < 2; k++) {
+		int status = -1;
+
+		assert_int_equal(waitpid(kids[k], &status, 0), kids[k]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	assert_int_equal(sw_evidence_ledger_verify(ev, on_problem, &p, &vs, NULL), SW_OK);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(vs.entries, 200);
+	sw_evidence_free(ev);
+	sw_store_close(st);
+}
+
 static int seq_add(void *arg, int64_t seq)
 {
 	struct seqs *s = arg;
@@ -411,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_ed25519),
 		cmocka_unit_test(test_freeze_export),
 		cmocka_unit_test(test_incident),
+		cmocka_unit_test(test_concurrent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
