@@ -152,10 +152,7 @@ try {
 
   await run('acknowledge an alert', async () => {
     const st = await page.evaluate(async () => (await fetch('/api/alerts?state=open')).status);
-    if (st === 404) {
-      process.stdout.write('NOTE: this build has no /api/alerts routes: acknowledging an alert was not tested\n');
-      return;
-    }
+    check(st === 200, `GET /api/alerts answered ${st}`);
     await page.goto(URL0 + '/#/alerts?state=open');
     await settle('table.grid');
     const btn = await page.$('button[data-act="ack"]');

@@ -46,6 +46,16 @@ export function alertName(a) {
   return lang() === 'zh-CN' && a.label ? a.label : (a.title || a.label || a.kind);
 }
 
+// What tells alerts of one kind on one site apart (the link, script or
+// filing number the evidence names), one short line.
+export function evidenceHint(a) {
+  const ev = a.evidence && typeof a.evidence === 'object' ? a.evidence : null;
+  const v = ev && (ev.target || ev.domain || ev.url);
+  if (!v) return null;
+  const s = String(v);
+  return h('div.sub.small.mono.clip', { title: s }, s.length > 60 ? s.slice(0, 57) + '…' : s);
+}
+
 export async function render(main, { query }) {
   const f = { state: query.get('state') ?? 'active', site: query.get('site') || '', kind: query.get('kind') || '', severity: query.get('severity') || '' };
   const offset = Math.max(0, parseInt(query.get('offset') || '0', 10) || 0);
@@ -70,7 +80,7 @@ export async function render(main, { query }) {
     ['col.severity', (a) => sevBadge(a.severity)],
     ['col.site', (a) => h('a', { href: '#/sites/' + a.site_id }, a.site_name || String(a.site_id))],
     ['col.kind', (a) => tv('kind', String(a.kind || '').split('.')[0])],
-    ['col.problem', (a) => h('span', { title: a.title || '' }, alertName(a))],
+    ['col.problem', (a) => [h('span', { title: a.title || '' }, alertName(a)), evidenceHint(a)]],
     ['col.state', (a) => h('span.astate.' + a.state, tv('alert_state', a.state),
       a.state_by && a.state !== 'open' ? h('div.sub.small', a.state_by, a.note ? '：' + a.note : '') : null)],
     ['col.count', (a) => fmtNum(a.count)],
@@ -80,6 +90,6 @@ export async function render(main, { query }) {
       a.state === 'open' ? h('button.small', { 'data-act': 'ack', onclick: () => act(a, 'ack', reload) }, t('alerts.ack')) : null,
       h('button.small', { 'data-act': 'resolve', onclick: () => act(a, 'resolve', reload) }, t('alerts.resolve')),
       a.state !== 'suppressed' ? h('button.small', { 'data-act': 'suppress', onclick: () => act(a, 'suppress', reload) }, t('alerts.suppress')) : null) : ''],
-  ], r.items || [], { rowAttrs: (a) => ({ 'data-alert': a.id }), empty: t('alerts.none') }));
+  ], r.items || [], { rowAttrs: (a) => ({ 'data-alert': a.id }), empty: t('alerts.none'), cls: 'alerts' }));
   main.appendChild(pager(r.total || 0, r.limit || LIMIT, r.offset || 0, apply));
 }
