@@ -181,13 +181,25 @@ try {
     check(n === 4, `a rejected import changed the register (${n} sites)`);
   });
 
+  await run('the statistics page', async () => {
+    await page.goto(URL0 + '/#/stats');
+    await settle('#stats-figures');
+    const n = (await page.textContent('#st-sites .stat-big')).trim();
+    check(n === '4', `the statistics count ${n} sites, expected 4`);
+    const types = await page.$$eval('#stats-by-type table tbody tr', (r) => r.map((x) => x.textContent));
+    check(types.length >= 2 && types.some((x) => x.includes('党政机关')), `the unit-type breakdown shows ${JSON.stringify(types)}`);
+    const regions = await page.$$eval('#stats-by-region table tbody tr td a', (a) => a.length);
+    check(regions >= 1, 'the region breakdown lists no region');
+    await shot('08-stats');
+  });
+
   await run('the users and audit pages', async () => {
     await page.goto(URL0 + '/#/users');
     await settle('table.grid');
     check((await page.textContent('main')).includes('auditor1'), 'the users page does not list auditor1');
     await page.goto(URL0 + '/#/audit');
     await settle('table.grid');
-    await shot('08-audit');
+    await shot('09-audit');
   });
 
   await run('no untranslated strings and no stray requests', async () => {

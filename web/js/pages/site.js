@@ -1,7 +1,7 @@
 // One site: its register facts, latest state, response times, check
 // history, TLS and DNS facts, open findings with evidence, and the
 // side-by-side diff of the current page against its baseline.
-import { h, mount, fmtTime, fmtNum } from '../dom.js';
+import { h, mount, fmtTime, fmtNum, fmtMs } from '../dom.js';
 import { t, tv, lang } from '../i18n.js';
 import * as api from '../api.js';
 import { chart } from '../charts.js';
@@ -40,7 +40,7 @@ export async function render(main, { params }) {
         h('dt', t('site.since')), h('dd', fmtTime(st.since)),
         h('dt', t('col.checked_at')), h('dd', fmtTime(st.checked_at)),
         h('dt', t('site.last_status')), h('dd', st.last_status ?? '—'),
-        h('dt', t('col.last_ms')), h('dd', st.up && st.last_ms != null ? fmtNum(st.last_ms) + ' ms' : '—'),
+        h('dt', t('col.last_ms')), h('dd', st.up ? fmtMs(st.last_ms) : '—'),
         h('dt', t('col.open_findings')), h('dd', fmtNum(st.open_findings || 0))),
         h('h4', t('site.tls_dns')), h('dl.facts#tls-dns', h('dd', '…')))));
 
@@ -73,7 +73,7 @@ export async function render(main, { params }) {
   const tlsdns = main.querySelector('#tls-dns');
   mount(tlsdns,
     h('dt', t('col.ip')), h('dd.mono', (newest && newest.ip) || '—'),
-    h('dt', t('col.dns_ms')), h('dd', newest ? fmtNum(newest.dns_ms) + ' ms' : '—'),
+    h('dt', t('col.dns_ms')), h('dd', newest ? fmtMs(newest.dns_ms) : '—'),
     h('dt', t('site.http_version')), h('dd', httpVersion(newest && newest.http_version)),
     h('dt', t('site.tls_not_after')), h('dd', newest && newest.tls_not_after ? fmtTime(newest.tls_not_after) : t('site.no_tls')),
     h('dt', t('site.body_size')), h('dd', newest && newest.body_size != null ? fmtNum(newest.body_size) + ' B' : '—'));

@@ -1,6 +1,6 @@
 // Site list: search and filters kept in the URL, so a filtered view can be
 // bookmarked and the back button works.
-import { h, mount, select, fmtTime, fmtNum } from '../dom.js';
+import { h, mount, select, fmtTime, fmtNum, fmtMs } from '../dom.js';
 import { t, tv } from '../i18n.js';
 import * as api from '../api.js';
 import { go } from '../app.js';
@@ -49,7 +49,7 @@ export async function render(main, { query }) {
     ['col.unit', (s) => s.unit_name || s.unit || '—'],
     ['col.status', (s) => tv('site_status', s.status)],
     ['col.up', (s) => upBadge(s.state)],
-    ['col.last_ms', (s) => (s.state && s.state.up && s.state.last_ms != null ? fmtNum(s.state.last_ms) + ' ms' : '—')],
+    ['col.last_ms', (s) => (s.state && s.state.up ? fmtMs(s.state.last_ms) : '—')],
     ['col.open_findings', (s) => {
       const n = s.state ? s.state.open_findings : 0;
       return n ? h('span.count.warn', fmtNum(n)) : '0';
