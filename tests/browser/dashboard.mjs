@@ -49,7 +49,12 @@ async function run(name, fn) {
 // then for the page's own marker element.  Bounded by the page timeout.
 async function settle(sel) {
   await page.waitForFunction(() => { const m = document.querySelector('main'); return m && m.dataset.ready === location.hash; });
-  if (sel) await page.waitForSelector(sel, { state: 'visible' });
+  if (!sel) return;
+  // The page has drawn, so its element is there or the page shows why not.
+  if (!await page.waitForSelector(sel, { state: 'visible', timeout: 5000 }).catch(() => null)) {
+    const said = ((await page.textContent('main').catch(() => '')) || '').replace(/\s+/g, ' ').slice(0, 300);
+    throw new Error(`${step}: ${sel} is not on the page, which says: ${said}`);
+  }
 }
 
 // Whether a chart's canvas has drawn pixels (not all transparent/white).
@@ -168,6 +173,22 @@ try {
     await shot('06-alerts');
   });
 
+  await run('record a reporting-chain step of an incident', async () => {
+    await page.goto(URL0 + '/#/incidents');
+    await settle('table.incidents');
+    const link = await page.$('table.incidents tbody a[href^="#/incidents/"]');
+    check(link, 'no incident listed (the defacement should have opened one)');
+    await link.click();
+    await settle('#step-form');
+    check(await page.$$eval('ol.chain li', (l) => l.length) >= 6, 'the reporting chain is not listed');
+    await page.selectOption('#step-form select[name="step"]', 'reported_dept');
+    await page.fill('#step-form input[name="note"]', '已电话报告主管部门');
+    await page.click('#step-form button[type="submit"]');
+    await page.waitForSelector('ol.chain li.done[data-step="reported_dept"]');
+    check((await page.textContent('ol.chain li[data-step="reported_dept"]')).includes('已电话报告主管部门'), 'the step note is not shown');
+    await shot('07-incident');
+  });
+
   await run('import a CSV with an error and see the row named', async () => {
     await page.goto(URL0 + '/#/import');
     await settle('#imp-file');
@@ -176,7 +197,7 @@ try {
     await page.waitForSelector('table.problems');
     const rows = await page.$$eval('table.problems tbody tr', (r) => r.map((x) => x.textContent));
     check(rows.some((r) => r.includes('第 2 行')), `the problems do not name row 2: ${JSON.stringify(rows)}`);
-    await shot('07-import-error');
+    await shot('08-import-error');
     const n = await page.evaluate(async () => (await (await fetch('/api/sites?limit=1')).json()).total);
     check(n === 4, `a rejected import changed the register (${n} sites)`);
   });
@@ -190,7 +211,7 @@ try {
     check(types.length >= 2 && types.some((x) => x.includes('党政机关')), `the unit-type breakdown shows ${JSON.stringify(types)}`);
     const regions = await page.$$eval('#stats-by-region table tbody tr td a', (a) => a.length);
     check(regions >= 1, 'the region breakdown lists no region');
-    await shot('08-stats');
+    await shot('09-stats');
   });
 
   await run('the users and audit pages', async () => {
@@ -199,7 +220,7 @@ try {
     check((await page.textContent('main')).includes('auditor1'), 'the users page does not list auditor1');
     await page.goto(URL0 + '/#/audit');
     await settle('table.grid');
-    await shot('09-audit');
+    await shot('10-audit');
   });
 
   await run('no untranslated strings and no stray requests', async () => {
