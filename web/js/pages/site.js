@@ -28,6 +28,12 @@ export async function render(main, { params }) {
     s = await api.get('/api/sites/' + encodeURIComponent(id));
   } catch (e) { mount(main, errorBox(e)); return; }
   const st = s.state || {};
+  // Why a down site is down: the error of its newest check (one small
+  // call, so the state card can say it at once).
+  let newestErr = '';
+  if (st.up === false && st.last_check_id) {
+    try { const c = await api.get('/api/checks/' + st.last_check_id); newestErr = c.err ? fetchErr(c.err) : (c.status ? 'HTTP ' + c.status : ''); } catch { /* the card shows the rest */ }
+  }
   mount(main,
     h('div.page-head', h('h2#site-name', s.name), upBadge(st),
       h('div.actions', h('a.button', { href: '#/sites/' + s.id + '/edit' }, t('common.edit')),
@@ -39,7 +45,8 @@ export async function render(main, { params }) {
         h('dt', t('col.up')), h('dd', upBadge(st)),
         h('dt', t('site.since')), h('dd', fmtTime(st.since)),
         h('dt', t('col.checked_at')), h('dd', fmtTime(st.checked_at)),
-        h('dt', t('site.last_status')), h('dd', st.last_status ?? '—'),
+        h('dt', t('site.last_status')), h('dd', st.last_status || '—'),
+        st.up === false && newestErr ? [h('dt', t('site.reason')), h('dd.error#site-reason', newestErr)] : null,
         h('dt', t('col.last_ms')), h('dd', st.up ? fmtMs(st.last_ms) : '—'),
         h('dt', t('col.open_findings')), h('dd', fmtNum(st.open_findings || 0))),
         h('h4', t('site.tls_dns')), h('dl.facts#tls-dns', h('dd', '…')))));
@@ -59,13 +66,13 @@ export async function render(main, { params }) {
   if (checks.status === 'rejected') mount(hist, errorBox(checks.reason));
   else mount(hist, table([
     ['col.checked_at', (c) => fmtTime(c.checked_at)],
-    ['col.http_status', (c) => c.status ?? '—'],
-    ['col.err', (c) => c.err || ''],
-    ['col.total_ms', (c) => fmtNum(c.total_ms)],
-    ['col.dns_ms', (c) => fmtNum(c.dns_ms)],
-    ['col.connect_ms', (c) => fmtNum(c.connect_ms)],
-    ['col.tls_ms', (c) => fmtNum(c.tls_ms)],
-    ['col.first_byte_ms', (c) => fmtNum(c.first_byte_ms)],
+    ['col.http_status', (c) => c.status || '—'],
+    ['col.err', (c) => (c.err ? h('span.error', fetchErr(c.err)) : '')],
+    ['col.total_ms', (c) => ms(c, 'total_ms')],
+    ['col.dns_ms', (c) => ms(c, 'dns_ms')],
+    ['col.connect_ms', (c) => ms(c, 'connect_ms')],
+    ['col.tls_ms', (c) => ms(c, 'tls_ms')],
+    ['col.first_byte_ms', (c) => ms(c, 'first_byte_ms')],
     ['col.ip', (c) => c.ip || '—'],
   ], items.slice(0, 30), { cls: 'compact' }));
 
@@ -73,10 +80,11 @@ export async function render(main, { params }) {
   const tlsdns = main.querySelector('#tls-dns');
   mount(tlsdns,
     h('dt', t('col.ip')), h('dd.mono', (newest && newest.ip) || '—'),
-    h('dt', t('col.dns_ms')), h('dd', newest ? fmtMs(newest.dns_ms) : '—'),
+    h('dt', t('col.dns_ms')), h('dd', newest ? ms(newest, 'dns_ms') : '—'),
     h('dt', t('site.http_version')), h('dd', httpVersion(newest && newest.http_version)),
-    h('dt', t('site.tls_not_after')), h('dd', newest && newest.tls_not_after ? fmtTime(newest.tls_not_after) : t('site.no_tls')),
-    h('dt', t('site.body_size')), h('dd', newest && newest.body_size != null ? fmtNum(newest.body_size) + ' B' : '—'));
+    h('dt', t('site.tls_not_after')), h('dd', newest && newest.tls_not_after ? fmtTime(newest.tls_not_after)
+      : newest && /^https:/i.test(s.url || '') ? '—' : t('site.no_tls')),
+    h('dt', t('site.body_size')), h('dd', newest && newest.status ? fmtNum(newest.body_size) + ' B' : '—'));
 
   const fl = newest && newest.findings ? newest.findings : [];
   if (latest.status === 'rejected') mount(finds, errorBox(latest.reason));
@@ -89,7 +97,12 @@ export async function render(main, { params }) {
     renderDiff(diff, d.value);
   }
 
-  const pts = items.slice().reverse();
+  // Failed checks have no timings: gaps in the lines, not zeros.
+  const pts = items.slice().reverse().map((c) => (c.err ? { checked_at: c.checked_at } : c));
+  if (!pts.some((c) => c.total_ms != null)) {
+    mount(rt, h('div.empty.chart-empty', t(items.length ? 'site.rt_none_ok' : 'site.rt_no_checks')));
+    return;
+  }
   try {
     await chart(rt, {
       tooltip: { trigger: 'axis' },
@@ -105,10 +118,21 @@ export async function render(main, { params }) {
   } catch (e) { mount(rt, errorBox(e)); }
 }
 
+// The fetch error code of a check (src/probe/fetch.h, append-only list)
+// in words.
+function fetchErr(code) {
+  return tv('fetch_err', code);
+}
+
+// A timing of a check: "—" for a failed check (it has none).
+function ms(c, k) {
+  return c.err ? '—' : fmtMs(c[k]);
+}
+
 // "11" (libcurl's way) as "HTTP/1.1"; other forms as they are.
 function httpVersion(v) {
   const m = { 10: 'HTTP/1.0', 11: 'HTTP/1.1', 2: 'HTTP/2', 20: 'HTTP/2', 3: 'HTTP/3', 30: 'HTTP/3' };
-  if (v === null || v === undefined || v === '' || v === '0') return '—';
+  if (v === null || v === undefined || v === '' || String(v) === '0') return '—';
   return m[String(v)] || String(v);
 }
 

@@ -55,6 +55,6 @@ export async function render(main, { query }) {
       return n ? h('span.count.warn', fmtNum(n)) : '0';
     }],
     ['col.checked_at', (s) => fmtTime(s.state && s.state.checked_at)],
-  ], r.items || [], { cls: 'sites' }));
+  ], r.items || [], { cls: 'sites', empty: t('sites.none') }));
   main.appendChild(pager(r.total || 0, r.limit || LIMIT, r.offset || 0, (off) => apply(off)));
 }
