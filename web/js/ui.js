@@ -78,7 +78,10 @@ export function showErrors(form, e) {
 
 // A short-lived notice at the top of the page.
 export function toast(msg) {
-  const el = h('div.toast', { role: 'status' }, msg);
-  document.body.appendChild(el);
+  // Notices stack in one corner instead of covering each other.
+  let box = document.getElementById('toasts');
+  if (!box) { box = h('div.toasts#toasts', { role: 'status' }); document.body.appendChild(box); }
+  const el = h('div.toast', msg);
+  box.appendChild(el);
   setTimeout(() => el.remove(), 3000);
 }
