@@ -5,6 +5,7 @@ import { h, mount, fmtTime, fmtNum, fmtMs } from '../dom.js';
 import { t, tv, lang } from '../i18n.js';
 import * as api from '../api.js';
 import { chart } from '../charts.js';
+import { session } from '../app.js';
 import { table, card, errorBox, sevBadge, upBadge } from '../ui.js';
 
 const FACTS = ['url', 'unit_name', 'group', 'status', 'hosting', 'domains', 'ips', 'icp', 'psb', 'gov_code',
@@ -36,7 +37,7 @@ export async function render(main, { params }) {
   }
   mount(main,
     h('div.page-head', h('h2#site-name', s.name), upBadge(st),
-      h('div.actions', h('a.button', { href: '#/sites/' + s.id + '/edit' }, t('common.edit')),
+      h('div.actions', session.user && session.user.role !== 'auditor' && h('a.button', { href: '#/sites/' + s.id + '/edit' }, t('common.edit')),
         h('a.button', { href: '#/alerts?site=' + s.id }, t('nav.alerts')))),
     h('div.grid2',
       card('site.register', h('dl.facts', FACTS.map((k) => [h('dt', t('field.' + k)), h('dd', factValue(s, k))]),

@@ -3,7 +3,7 @@
 import { h, mount, select, fmtTime, fmtNum, fmtMs } from '../dom.js';
 import { t, tv } from '../i18n.js';
 import * as api from '../api.js';
-import { go } from '../app.js';
+import { go, session } from '../app.js';
 import { table, pager, errorBox, upBadge } from '../ui.js';
 
 const LIMIT = 50;
@@ -33,7 +33,8 @@ export async function render(main, { query }) {
   const lab = (k, el) => h('span.fl', h('label', { for: el.id }, t('filter.' + k)), el);
   mount(main,
     h('div.page-head', h('h2', t('nav.sites')),
-      h('a.button', { href: '#/sites/new' }, t('sites.add'))),
+      // Auditors read only (the server refuses their writes anyway).
+      session.user && session.user.role !== 'auditor' && h('a.button', { href: '#/sites/new' }, t('sites.add'))),
     h('form.filters#site-filters', { onsubmit: (e) => { e.preventDefault(); apply(0); } },
       ctl.q, lab('region', ctl.region), lab('unit_type', ctl.unit_type), lab('group', ctl.group),
       lab('status', ctl.status), lab('up', ctl.up), lab('kind', ctl.kind), lab('severity', ctl.severity),
