@@ -639,6 +639,8 @@ enum sw_err sw_analyze(const struct sw_an_rules *rules, const struct sw_an_input
 	}
 	for (size_t i = 0; i < N_ANALYZERS && rc == SW_OK; i++)
 		rc = analyzers[i]->run(&ctx, rules ? rules->state[i] : NULL);
+	if (rc == SW_OK && in->links)
+		rc = sw_an_links_collect(doc, in->page->url, in->links);
 	if (rc == SW_OK)
 		rc = put_counts(&ctx, &p);
 	if (rc)

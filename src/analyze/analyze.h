@@ -134,6 +134,35 @@ char *sw_an_url_host(const char *url, char *buf, size_t cap);
  */
 int sw_an_same_site(const char *a, const char *b);
 
+/* ---- links for the engine's crawl (links.c) ---- */
+
+#define SW_AN_LINKS_MAX 64   /* links one page hands back */
+#define SW_AN_LINK_LEN 1024  /* longest link kept, bytes */
+
+/* Same-site links of a page, absolute, in document order. */
+struct sw_an_links {
+	size_t max;                  /* wanted (at most SW_AN_LINKS_MAX); 0: none */
+	size_t n;
+	char *v[SW_AN_LINKS_MAX];    /* owned; sw_an_links_cleanup frees them */
+};
+
+/* Frees the links of l and sets n to 0 (max is kept). */
+void sw_an_links_cleanup(struct sw_an_links *l);
+
+/*
+ * Appends to out (up to out->max) the links of d worth crawling from a
+ * page at page_url: same origin (scheme, host, port), http(s), fragment
+ * dropped, no action-looking links (logout, delete ...), no documents,
+ * archives, images or media by extension, each once, not the page itself
+ * (the rule is in links.c).  Fails only with SW_ENOMEM.
+ */
+enum sw_err sw_an_links_collect(const struct sw_doc *d, const char *page_url,
+				struct sw_an_links *out);
+
+/* True when a link's path and query (from '/') pass the action and
+ * extension rule above. */
+int sw_an_link_crawlable(const char *path_query);
+
 /* Loaded rules of every analyzer; immutable once loaded. */
 struct sw_an_rules;
 
@@ -155,6 +184,9 @@ struct sw_an_input {
 	size_t n_base_pages;
 	const struct sw_policy *policy;       /* its "checks" say which families report; NULL: all */
 	struct sw_doc_limits limits;
+	/* Where the page's same-site links go (sw_an_links_collect), up to
+	 * links->max; NULL: not collected.  An output, the caller's. */
+	struct sw_an_links *links;
 };
 
 void sw_an_input_init(struct sw_an_input *in);

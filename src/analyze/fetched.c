@@ -48,12 +48,29 @@ static enum sw_err convert(const struct sw_fetch_result *r, struct conv *c)
 	return SW_OK;
 }
 
+/* Nullable strings equal. */
+static int str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int sw_fetched_same_view(const struct sw_fetch_result *self, const struct sw_fetch_result *v)
+{
+	if (!self || !v)
+		return 0;
+	return v->status == self->status && v->err == self->err &&
+	       v->cross_domain == self->cross_domain && v->body_len == self->body_len &&
+	       str_eq(v->final_url, self->final_url) && str_eq(v->content_type, self->content_type) &&
+	       strcmp(v->charset, self->charset) == 0 && v->charset_src == self->charset_src &&
+	       memcmp(v->body, self->body, self->body_len) == 0;
+}
+
 enum sw_err sw_fetched_analyze(const struct sw_an_rules *rules, const struct sw_fetch_result *self,
 			       const struct sw_fetch_result *spider,
 			       const struct sw_fetch_result *search, const struct sw_an_site *site,
 			       const struct sw_baseline *base, const struct sw_policy *policy,
-			       const struct sw_an_worker_limits *lim,
-			       struct sw_findings *out, struct sw_errbuf *eb)
+			       const struct sw_an_worker_limits *lim, struct sw_findings *out,
+			       struct sw_an_links *links, struct sw_errbuf *eb)
 {
 	struct conv a, b, c;
 	struct sw_an_input in;
@@ -61,6 +78,14 @@ enum sw_err sw_fetched_analyze(const struct sw_an_rules *rules, const struct sw_
 
 	memset(&b, 0, sizeof b);
 	memset(&c, 0, sizeof c);
+	/* Cloaking is a difference between the views: a view that is the
+	 * site's own byte for byte, from the same final URL, has nothing to
+	 * compare and would only be parsed and analysed a second time (most
+	 * sites answer everyone alike, so this is most checks). */
+	if (sw_fetched_same_view(self, spider))
+		spider = NULL;
+	if (sw_fetched_same_view(self, search))
+		search = NULL;
 	if ((rc = convert(self, &a)) != SW_OK)
 		return rc;
 	/* A view that was sent to another site counts even when that site
@@ -78,6 +103,7 @@ enum sw_err sw_fetched_analyze(const struct sw_an_rules *rules, const struct sw_
 	in.site = site;
 	in.base = base;
 	in.policy = policy;
+	in.links = links;
 	rc = sw_an_worker_analyze(rules, &in, lim, out, eb);
 out:
 	free(a.text);

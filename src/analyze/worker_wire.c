@@ -3,7 +3,8 @@
  *
  * Layout: fields in a fixed order; bytes are a u32 length (0xFFFFFFFF for
  * NULL), the bytes and a NUL; numbers are u64 in host order (both ends are
- * the same process image).
+ * the same process image).  A page's text is left out (a flag says so)
+ * when it is its raw body byte for byte.
  */
 #include "analyze/worker_wire.h"
 
@@ -63,9 +64,15 @@ static void put_page(struct sw_wire *w, const struct sw_an_page *p)
 	put_u64(w, p != NULL);
 	if (!p)
 		return;
+	int same = p->text_len == p->raw_len &&
+		   (p->text == p->raw || memcmp(p->text, p->raw, p->raw_len) == 0);
+
 	put_str(w, p->url);
 	put_bytes(w, p->raw, p->raw_len);
-	put_bytes(w, p->text, p->text_len);
+	/* A UTF-8 page's text is its raw body (the common case): sent once. */
+	put_u64(w, (uint64_t)same);
+	if (!same)
+		put_bytes(w, p->text, p->text_len);
 	put_str(w, p->charset);
 	put_bytes(w, p->headers, p->headers_len);
 	put_u64(w, (uint64_t)p->status);
@@ -106,6 +113,7 @@ enum sw_err sw_wire_put_input(struct sw_wire *w, const struct sw_an_input *in)
 	put_u64(w, in->limits.max_bytes);
 	put_u64(w, in->limits.max_nodes);
 	put_u64(w, in->limits.max_depth);
+	put_u64(w, in->links ? in->links->max : 0);
 	return w->oom ? SW_ENOMEM : SW_OK;
 }
 
@@ -171,7 +179,12 @@ static int get_page(struct rd *r, struct sw_an_page *p)
 		return 0;
 	p->url = get_str(r);
 	p->raw = get_bytes(r, &p->raw_len);
-	p->text = get_bytes(r, &p->text_len);
+	if (get_u64(r)) {
+		p->text = p->raw;
+		p->text_len = p->raw_len;
+	} else {
+		p->text = get_bytes(r, &p->text_len);
+	}
 	p->charset = get_str(r);
 	p->headers = get_bytes(r, &p->headers_len);
 	p->status = (long)get_u64(r);
@@ -231,6 +244,10 @@ enum sw_err sw_wire_get_input(unsigned char *frame, size_t len, struct sw_wire_r
 	req->in.limits.max_bytes = (size_t)get_u64(&r);
 	req->in.limits.max_nodes = (size_t)get_u64(&r);
 	req->in.limits.max_depth = (size_t)get_u64(&r);
+	req->links.max = (size_t)get_u64(&r);
+	if (req->links.max > SW_AN_LINKS_MAX)
+		return SW_EINVAL;
+	req->in.links = req->links.max ? &req->links : NULL;
 	return r.bad || r.at != r.n ? SW_EINVAL : SW_OK;
 }
 
@@ -238,5 +255,6 @@ void sw_wire_req_cleanup(struct sw_wire_req *req)
 {
 	sw_baseline_free(req->base);
 	free(req->base_pages);
+	sw_an_links_cleanup(&req->links);
 	memset(req, 0, sizeof *req);
 }

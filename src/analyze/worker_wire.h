@@ -37,6 +37,7 @@ struct sw_wire_req {
 	const char *allow[SW_WIRE_ALLOW_MAX];
 	struct sw_policy policy;
 	struct sw_baseline *base;        /* owned */
+	struct sw_an_links links;        /* the page's links, when asked for */
 };
 
 /* Decodes frame[0..len) into req; the strings point into frame, which must

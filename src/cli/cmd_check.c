@@ -265,7 +265,7 @@ static void on_result(struct sw_fetch_result *res, void *arg)
 
 		sw_errbuf_clear(&eb);
 		if (sw_fetched_analyze(run->rules, r, t->r[SW_FETCH_AS_SPIDER], t->r[SW_FETCH_AS_SEARCH],
-				       NULL, NULL, &run->pol, &run->lim, &fs, &eb) != SW_OK) {
+				       NULL, NULL, &run->pol, &run->lim, &fs, NULL, &eb) != SW_OK) {
 			fprintf(stderr, "sitewarden: %s: %s\n", r->url, eb.msg);
 			sw_fetcher_stop(run->f);
 		}

@@ -27,7 +27,11 @@ int64_t sw__probe_site(struct sw_store *st, const char *ref)
 /* Appends each finding to the JSON array arg. */
 static int finding_json(void *arg, const struct sw_check_finding *f)
 {
-	json_array_append_new(arg, sw_cli_finding_json(f->kind, f->severity, f->title, f->evidence));
+	json_t *o = sw_cli_finding_json(f->kind, f->severity, f->title, f->evidence);
+
+	if (o && f->page)
+		json_object_set_new(o, "page", json_string(f->page));
+	json_array_append_new(arg, o);
 	return 0;
 }
 

@@ -75,6 +75,7 @@ static enum sw_err store_result(struct sw__engine *e, const struct sw_fetch_resu
 	struct sw_check_finding f[FINDINGS_MAX];
 	struct sw_site_state s = {.up = v->up};
 	char ips[16 * 49];
+	const struct sw__crawl *cr = it->crawl;
 	size_t n = fs->n < FINDINGS_MAX ? fs->n : FINDINGS_MAX;
 	enum sw_err rc = SW_OK;
 
@@ -88,9 +89,18 @@ static enum sw_err store_result(struct sw__engine *e, const struct sw_fetch_resu
 	check_row(r, it, now, out->has_key ? out->key : NULL, &out->c);
 	for (size_t i = 0; i < n; i++) {
 		f[i] = (struct sw_check_finding){fs->v[i].kind->key, sw_sev_name(fs->v[i].sev),
-						 fs->v[i].title, fs->v[i].evidence};
+						 fs->v[i].title, fs->v[i].evidence, NULL};
 		out->f[i] = (struct sw_engine_finding){f[i].kind, f[i].severity, f[i].title,
 						       f[i].evidence, NULL};
+	}
+	/* Then the inner pages' findings, each with its page. */
+	for (size_t i = 0; cr && i < cr->fs.n && n < FINDINGS_MAX; i++, n++) {
+		const struct sw_finding *x = &cr->fs.v[i];
+
+		f[n] = (struct sw_check_finding){x->kind->key, sw_sev_name(x->sev), x->title,
+						 x->evidence, cr->r[cr->page_of[i]]->url};
+		out->f[n] = (struct sw_engine_finding){f[n].kind, f[n].severity, f[n].title,
+						       f[n].evidence, f[n].page};
 	}
 	out->n = n;
 	s.since = v->changed ? now : it->since;
@@ -120,27 +130,53 @@ static enum sw_err store_result(struct sw__engine *e, const struct sw_fetch_resu
 	return sw_store_commit(e->st, eb);
 }
 
-/* Runs the page analyzers on a site's views with its register facts and
- * baseline, adding to fs.  A worker that dies is a finding, not a failure. */
-static enum sw_err analyze(struct sw__engine *e, struct sw__item *it, const struct sw_policy *pol,
-			   struct sw_findings *fs)
+/* Loads it's policy into it->pol once. */
+static enum sw_err load_policy(struct sw__engine *e, struct sw__item *it)
 {
-	struct sw_engine_facts facts;
+	if (it->pol)
+		return SW_OK;
+	enum sw_err rc;
+
+	if (!(it->pol = malloc(sizeof *it->pol)))
+		return sw_errf(&e->eb, SW_ENOMEM, "out of memory checking site %lld",
+			       (long long)it->site_id);
+	if ((rc = sw_reg_policy(e->st, it->group_id, it->site_id, it->pol, &e->eb))) {
+		free(it->pol);
+		it->pol = NULL;
+	}
+	return rc;
+}
+
+/* A worker that dies is a finding, not a failure. */
+enum sw_err sw__engine_analyze(struct sw__engine *e, struct sw__item *it,
+			       struct sw_engine_facts *facts, struct sw_an_links *links)
+{
 	struct sw_baseline *base = NULL;
 	int exists = 0;
 	enum sw_err rc;
 
-	if ((rc = sw_engine_facts_load(e->st, it->site_id, &facts, &e->eb)) ||
+	if ((rc = sw_engine_facts_load(e->st, it->site_id, facts, &e->eb)) ||
 	    (rc = sw_engine_baseline_load(e->st, it->site_id, &base, &exists, &e->notes, &e->eb)))
 		goto out;
 	it->no_baseline = !exists;
 	rc = sw_fetched_analyze(e->rules, it->r[SW_FETCH_AS_SELF], it->r[SW_FETCH_AS_SPIDER],
-				it->r[SW_FETCH_AS_SEARCH], &facts.site, base, pol, &e->lim, fs,
-				&e->eb);
+				it->r[SW_FETCH_AS_SEARCH], &facts->site, base, it->pol, &e->lim,
+				&it->afs, links, &e->eb);
 out:
 	sw_baseline_free(base);
-	sw_engine_facts_free(&facts);
 	return rc;
+}
+
+/* Moves the findings of from to the end of to. */
+static enum sw_err take_findings(struct sw_findings *to, struct sw_findings *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		if (sw_findings_add(to, from->v[i].kind->key, from->v[i].sev, from->v[i].evidence, "%s",
+				    from->v[i].title))
+			return SW_ENOMEM;
+	sw_findings_cleanup(from);
+	sw_findings_init(from);
+	return SW_OK;
 }
 
 /* Checks one site's result under its policy, stores it and reports it. */
@@ -152,7 +188,6 @@ static enum sw_err handle(struct sw__engine *e, struct sw__item *it)
 	struct sw_engine_check chk;
 	struct sw_sched_verdict v;
 	struct sw_findings fs;
-	struct sw_policy pol;
 	struct recorded *rec;
 	int learned = 0;
 	enum sw_err rc;
@@ -160,7 +195,7 @@ static enum sw_err handle(struct sw__engine *e, struct sw__item *it)
 	if (!(rec = calloc(1, sizeof *rec)))
 		return sw_errf(&e->eb, SW_ENOMEM, "out of memory checking site %lld",
 			       (long long)it->site_id);
-	if ((rc = sw_reg_policy(e->st, it->group_id, it->site_id, &pol, &e->eb))) {
+	if ((rc = load_policy(e, it))) {
 		free(rec);
 		return rc;
 	}
@@ -169,20 +204,26 @@ static enum sw_err handle(struct sw__engine *e, struct sw__item *it)
 	if (!ctx.known_ips)
 		ctx.known_ips = split_ips(it->last_ips, known, KNOWN_MAX);
 	sw_findings_init(&fs);
-	rc = sw_probe_checks(r, &pol, &ctx, &fs);
-	if (!rc && e->rules && sw_fetched_analysable(r))
-		rc = analyze(e, it, &pol, &fs);
+	rc = sw_probe_checks(r, it->pol, &ctx, &fs);
+	if (!rc && e->rules && !it->analysed && sw_fetched_analysable(r)) {
+		struct sw_engine_facts facts;
+
+		rc = sw__engine_analyze(e, it, &facts, NULL);
+		sw_engine_facts_free(&facts);
+	}
+	if (!rc)
+		rc = take_findings(&fs, &it->afs);
 	if (!rc && it->exposure)
 		rc = sw__engine_exposure_judge(it, &fs);
 	v = sw_sched_judge(it->fails, it->up, sw_sched_failed(r->err, r->status),
-			   sw_policy_int(&pol, "fail_threshold"));
+			   sw_policy_int(it->pol, "fail_threshold"));
 	if (!v.report)
 		sw_sched_hold_back(&fs);
 	if (!rc)
-		rc = store_result(e, r, it, &fs, &v, sw_policy_int(&pol, "interval"), ctx.now, rec,
+		rc = store_result(e, r, it, &fs, &v, sw_policy_int(it->pol, "interval"), ctx.now, rec,
 				  &e->eb);
 	/* A site's first baseline comes from its first few distinct pages. */
-	if (!rc && it->no_baseline && sw_policy_has(&pol, "checks", "deface"))
+	if (!rc && it->no_baseline && sw_policy_has(it->pol, "checks", "deface"))
 		rc = sw_engine_learn(e->st, it->site_id, r->url, &e->lim, &learned, &e->notes,
 				     &e->eb);
 	if (!rc) {
@@ -191,7 +232,9 @@ static enum sw_err handle(struct sw__engine *e, struct sw__item *it)
 			.checked_at = ctx.now, .up = v.up, .changed = v.changed, .learned = learned,
 			.findings = rec->f, .n_findings = rec->n,
 			.snapshot_key = rec->has_key ? rec->key : NULL, .self = r,
-			.spider = it->r[SW_FETCH_AS_SPIDER], .search = it->r[SW_FETCH_AS_SEARCH]};
+			.spider = it->r[SW_FETCH_AS_SPIDER], .search = it->r[SW_FETCH_AS_SEARCH],
+			.pages = it->crawl ? (const struct sw_fetch_result *const *)it->crawl->r : NULL,
+			.n_pages = it->crawl ? it->crawl->n : 0};
 		sw__engine_count_check(e->o->counters, &chk, sw_sched_failed(r->err, r->status),
 				       r->elapsed_us / 1000);
 		if (e->o->on_check)
@@ -210,12 +253,17 @@ void sw__engine_on_result(struct sw_fetch_result *r, void *arg)
 	struct sw__slot *sl = r->user;
 	struct sw__item *it = sl->it;
 
+	if (sl->i == SW__SLOT_CRAWL) {
+		if (sw__engine_crawl_page(e, it, r))
+			return;
+		goto done;
+	}
 	it->r[sl->i] = r;
 	if (sl->i >= SW__SLOT_SOFT404) {
 		it->abandoned |= r->err == SW_FETCH_EABORTED;
 		if (--it->xpending > 0)
 			return;
-		goto done;
+		goto crawl;
 	}
 	/* The views go one after the other on the connection of the first
 	 * (SW_FETCH_F_NEXT): one TLS handshake for the three.  The spider's
@@ -229,6 +277,14 @@ void sw__engine_on_result(struct sw_fetch_result *r, void *arg)
 	if (r->err != SW_FETCH_EABORTED && !e->rc && e->o->exposure &&
 	    it->r[SW_FETCH_AS_SELF]->status > 0 && sw__engine_exposure_start(e, it))
 		return;
+crawl:
+	/* Then, where the policy wants it, the inner pages (crawl.c). */
+	if (it->r[SW_FETCH_AS_SELF]->err != SW_FETCH_EABORTED && !it->abandoned && !e->rc &&
+	    e->o->crawl && e->rules && !(e->rc = load_policy(e, it)) &&
+	    sw__engine_crawl_start(e, it))
+		return;
+	if (e->rc)
+		sw_fetcher_stop(e->f);
 done:
 	if (it->r[SW_FETCH_AS_SELF]->err != SW_FETCH_EABORTED && !it->abandoned && !e->rc &&
 	    (e->rc = handle(e, it)))

@@ -39,6 +39,10 @@ struct sw__item *sw__item_new(void)
 
 	for (int i = 0; it && i < SW__SLOTS; i++)
 		it->slot[i] = (struct sw__slot){it, i};
+	if (it) {
+		it->slot_crawl = (struct sw__slot){it, SW__SLOT_CRAWL};
+		sw_findings_init(&it->afs);
+	}
 	return it;
 }
 
@@ -50,6 +54,9 @@ void sw__item_free(struct sw__item *it)
 		free(it->url);
 		for (int i = 0; i < SW__SLOTS; i++)
 			sw_fetch_result_free(it->r[i]);
+		free(it->pol);
+		sw_findings_cleanup(&it->afs);
+		sw__crawl_free(it->crawl);
 		free(it);
 	}
 }

@@ -32,6 +32,34 @@ struct sw__engine {
 
 struct sw__item;
 
+/* The crawl's bounds whatever the policy says (crawl.c): inner pages per
+ * check, URLs remembered (queued or seen), inner-page findings kept. */
+#define SW__CRAWL_MAX 32
+#define SW__FRONTIER_MAX 256
+#define SW__CRAWL_FINDINGS 48
+/* The slot index of inner pages (one at a time). */
+#define SW__SLOT_CRAWL SW__SLOTS
+
+/* One check's crawl; owned by its item. */
+struct sw__crawl {
+	int max_pages, max_depth;      /* inner pages, link depth */
+	char origin[1100];             /* "scheme://host:port/" links must start with */
+	struct {
+		char *url;             /* owned */
+		int depth;
+	} q[SW__FRONTIER_MAX];         /* every URL queued, the home page first */
+	size_t nq, next, at;           /* queued, next to fetch, fetching now */
+	int inflight;
+	struct sw_fetch_result *r[SW__CRAWL_MAX]; /* inner pages fetched, in order; owned */
+	size_t n;
+	struct sw_findings fs;         /* inner pages' findings (new ones only) */
+	size_t page_of[SW__CRAWL_FINDINGS]; /* fs.v[i] was found on r[page_of[i]] */
+	struct sw_policy pol;          /* the inner pages' policy */
+	struct sw_engine_facts facts;  /* the site's register facts */
+};
+
+void sw__crawl_free(struct sw__crawl *c);
+
 /* A fetch's user pointer: its item and slot. */
 struct sw__slot {
 	struct sw__item *it;
@@ -46,11 +74,16 @@ struct sw__item {
 	char *url;                     /* the register's home page URL */
 	struct sw_fetch_result *r[SW__SLOTS]; /* by slot (above); owned */
 	struct sw__slot slot[SW__SLOTS];
+	struct sw__slot slot_crawl;    /* the inner page being fetched */
 	int views;                     /* views wanted: 1, or 3 with cloaking */
 	int xpending;                  /* exposure fetches still in flight */
 	int exposure;                  /* the exposure probe ran in this check */
 	int abandoned;                 /* a fetch of it was abandoned: not recorded */
 	int no_baseline;               /* analysed without any stored baseline */
+	struct sw_policy *pol;         /* the site's policy once loaded; owned */
+	struct sw_findings afs;        /* the home page's analyzer findings ... */
+	int analysed;                  /* ... when it was analysed before handle (crawl) */
+	struct sw__crawl *crawl;       /* NULL when not crawling; owned */
 };
 
 /* A new item with its slots linked; NULL when out of memory. */
@@ -64,6 +97,24 @@ int sw__engine_exposure_start(struct sw__engine *e, struct sw__item *it);
 
 /* Judges the exposure answers of it into fs. */
 enum sw_err sw__engine_exposure_judge(const struct sw__item *it, struct sw_findings *fs);
+
+/*
+ * Runs the page analyzers on it's home page views (register facts loaded
+ * into *facts, the caller's to free; the site's baseline), appending to
+ * it->afs; links (may be NULL) gets the page's links (check.c).
+ */
+enum sw_err sw__engine_analyze(struct sw__engine *e, struct sw__item *it,
+			       struct sw_engine_facts *facts, struct sw_an_links *links);
+
+/* crawl.c: starts the crawl of it's site when its policy, the engine's
+ * options and its home page allow; the home page is analysed now (for its
+ * links).  Returns 1 when an inner page was queued (the item is finished
+ * when the crawl is); 0 otherwise, with e->rc set on failure. */
+int sw__engine_crawl_start(struct sw__engine *e, struct sw__item *it);
+
+/* crawl.c: takes inner page r (owned from now on), analyses it and queues
+ * the next; 1 when one was queued. */
+int sw__engine_crawl_page(struct sw__engine *e, struct sw__item *it, struct sw_fetch_result *r);
 
 /* The fetcher's callback (check.c): collects an item's views and, when
  * the last arrives, checks, stores and reports the site. */

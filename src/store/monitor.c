@@ -42,7 +42,7 @@ static const char *const sql_of[SW_QM__COUNT] = {
 		      "LEFT JOIN site_state t ON t.site_id = s.id WHERE " ACTIVE
 		      " AND sc.next_due <= ?1 ORDER BY sc.next_due, s.id LIMIT ?2",
 	[SW_QM_FINDING_ADD] = "INSERT INTO check_findings (check_id, kind, severity, title, "
-			      "evidence) VALUES (?1, ?2, ?3, ?4, ?5)",
+			      "evidence, page) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[SW_QM_SCHED_DONE] =
 		"INSERT INTO site_schedule (site_id, next_due, last_checked, fails, last_ips) "
 		"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (site_id) DO UPDATE SET "
@@ -57,7 +57,7 @@ static const char *const sql_of[SW_QM__COUNT] = {
 	[SW_QM_STATE_GET] = "SELECT " STATE_COLS " FROM site_state WHERE site_id = ?1",
 	[SW_QM_CHECKS_SITE] = "SELECT id, " CHECK_COLS " FROM checks WHERE site_id = ?1 AND "
 			      "checked_at >= ?2 ORDER BY checked_at DESC, id DESC LIMIT ?3",
-	[SW_QM_CHECK_FINDINGS] = "SELECT kind, severity, title, evidence FROM check_findings "
+	[SW_QM_CHECK_FINDINGS] = "SELECT kind, severity, title, evidence, page FROM check_findings "
 				 "WHERE check_id = ?1 ORDER BY id",
 	[SW_QM_PRUNE_CHECKS] = "DELETE FROM checks WHERE checked_at < ?1",
 	[SW_QM_PRUNE_SNAPS] = "DELETE FROM snapshots WHERE first_seen < ?1 AND NOT EXISTS "
@@ -243,6 +243,7 @@ static enum sw_err findings_insert(struct sw_store *st, int64_t check_id,
 		st->ops->bind_text(s, 3, f[i].severity);
 		st->ops->bind_text(s, 4, f[i].title);
 		st->ops->bind_text(s, 5, f[i].evidence);
+		bind_opt(st, s, 6, f[i].page);
 		rc = run(st, s, eb);
 	}
 	return rc;
@@ -398,6 +399,7 @@ enum sw_err sw_store_check_findings(struct sw_store *st, int64_t check_id,
 		f.severity = st->ops->col_text(s, 1);
 		f.title = st->ops->col_text(s, 2);
 		f.evidence = st->ops->col_text(s, 3);
+		f.page = st->ops->col_text(s, 4);
 		if (cb(arg, &f))
 			break;
 	}

@@ -62,7 +62,7 @@ static void build_site_where(char *sql, struct params *p, int *n)
 	p->sev = ++*n;
 	sw__sql_cat(sql, " AND ((CAST(?%d AS TEXT) IS NULL AND CAST(?%d AS TEXT) IS NULL) OR "
 		    "EXISTS (SELECT 1 FROM check_findings cf WHERE cf.check_id = t.last_check_id "
-		    "AND (?%d IS NULL OR cf.kind = ?%d OR substr(cf.kind, 1, CAST(?%d AS BIGINT)) = "
+		    "AND (?%d IS NULL OR cf.kind = ?%d OR substr(cf.kind, 1, CAST(?%d AS INTEGER)) = "
 		    "CAST(?%d AS TEXT)) AND (?%d IS NULL OR cf.severity = ?%d)))",
 		    p->kind, p->sev, p->kind, p->kind, p->kind_len, p->kind_prefix, p->sev, p->sev);
 }

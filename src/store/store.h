@@ -310,6 +310,8 @@ struct sw_check_row {
 /* One finding of a check.  Strings are borrowed. */
 struct sw_check_finding {
 	const char *kind, *severity, *title, *evidence; /* evidence may be NULL */
+	const char *page; /* URL of the inner page it was found on; NULL: the site's
+			   * home page or the site as a whole (migration 0011) */
 };
 
 /* The dashboard's row of a site. */

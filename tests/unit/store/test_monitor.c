@@ -131,6 +131,7 @@ struct got {
 	int n;
 	char kinds[4][40];
 	int had_null_evidence;
+	char pages[4][64];
 	int64_t check_ids[8];
 	int nchecks;
 };
@@ -139,6 +140,7 @@ static int finding_cb(void *arg, const struct sw_check_finding *f)
 {
 	struct got *g = arg;
 
+	snprintf(g->pages[g->n], sizeof g->pages[0], "%s", f->page ? f->page : "-");
 	snprintf(g->kinds[g->n++], sizeof g->kinds[0], "%s", f->kind);
 	g->had_null_evidence |= f->evidence == NULL;
 	return 0;
@@ -156,8 +158,9 @@ static int check_cb(void *arg, const struct sw_check_row *c)
 static int64_t record(struct sw_store *st, int64_t site, int64_t t, int up, const char *ips)
 {
 	struct sw_check_finding f[] = {
-		{"availability.http_error", "high", "home page answers HTTP 500", "{\"status\":500}"},
-		{"tls.expiring", "medium", "certificate expires in 3 day(s)", NULL},
+		{"availability.http_error", "high", "home page answers HTTP 500", "{\"status\":500}", NULL},
+		{"tls.expiring", "medium", "certificate expires in 3 day(s)", NULL,
+		 "https://a.example/news/1.html"},
 	};
 	struct sw_check_row c = {.site_id = site, .checked_at = t, .status = 500, .total_ms = 12,
 				 .dns_ms = 1, .connect_ms = 2, .first_byte_ms = 10,
@@ -208,6 +211,9 @@ static void test_record(void **state)
 	assert_string_equal(g.kinds[0], "availability.http_error");
 	assert_string_equal(g.kinds[1], "tls.expiring");
 	assert_true(g.had_null_evidence);
+	/* The page a finding was made on (migration 0011); NULL stays NULL. */
+	assert_string_equal(g.pages[0], "-");
+	assert_string_equal(g.pages[1], "https://a.example/news/1.html");
 
 	assert_int_equal(sw_store_checks_recent(st, s[0], 0, 0, check_cb, &g, NULL), SW_OK);
 	assert_int_equal(g.nchecks, 3);
@@ -232,7 +238,7 @@ static void test_record(void **state)
  * exist is refused and no row of it remains. */
 static void test_record_all_or_nothing(void **state)
 {
-	struct sw_check_finding f = {"availability.down", "high", "down", NULL};
+	struct sw_check_finding f = {"availability.down", "high", "down", NULL, NULL};
 	struct sw_check_row c = {.site_id = 424242, .checked_at = 5};
 	struct sw_site_state ss = {.up = 0};
 	struct got g = {0};
