@@ -35,7 +35,7 @@ test: build build-san
 
 # Every benchmark runs; the status says whether all met their targets.
 bench: build
-	@rc=0; for b in bench/import bench/probe bench/analyze bench/agent bench/logs; do \
+	@rc=0; for b in bench/import bench/probe bench/analyze bench/agent bench/logs bench/ledger bench/api; do \
 		SW_BIN=$(CURDIR)/$(BUILD) $$b || rc=1; done; exit $$rc
 
 clean:

@@ -324,6 +324,9 @@ static char *dup_or_null(const char *p, int *oom)
 	return d;
 }
 
+/* Strings kept per stored finding: kind, severity, title, evidence, page. */
+#define NTEXT 5
+
 /* Copies one stored finding; at most 10,000 are kept. */
 static int finding_cb(void *arg, const struct sw_check_finding *f)
 {
@@ -334,7 +337,7 @@ static int finding_cb(void *arg, const struct sw_check_finding *f)
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 16;
 		struct sw_check_finding *nf = realloc(s->f, cap * sizeof *nf);
-		char **nt = nf ? realloc(s->texts, cap * 4 * sizeof *nt) : NULL;
+		char **nt = nf ? realloc(s->texts, cap * NTEXT * sizeof *nt) : NULL;
 
 		if (nf)
 			s->f = nf;
@@ -345,19 +348,22 @@ static int finding_cb(void *arg, const struct sw_check_finding *f)
 		s->texts = nt;
 		s->cap = cap;
 	}
-	s->texts[4 * s->n] = dup_or_null(f->kind, &s->oom);
-	s->texts[4 * s->n + 1] = dup_or_null(f->severity, &s->oom);
-	s->texts[4 * s->n + 2] = dup_or_null(f->title, &s->oom);
-	s->texts[4 * s->n + 3] = dup_or_null(f->evidence, &s->oom);
-	s->f[s->n] = (struct sw_check_finding){s->texts[4 * s->n], s->texts[4 * s->n + 1],
-					       s->texts[4 * s->n + 2], s->texts[4 * s->n + 3]};
+	char **t = s->texts + NTEXT * s->n;
+
+	t[0] = dup_or_null(f->kind, &s->oom);
+	t[1] = dup_or_null(f->severity, &s->oom);
+	t[2] = dup_or_null(f->title, &s->oom);
+	t[3] = dup_or_null(f->evidence, &s->oom);
+	t[4] = dup_or_null(f->page, &s->oom);
+	s->f[s->n] = (struct sw_check_finding){.kind = t[0], .severity = t[1], .title = t[2],
+					       .evidence = t[3], .page = t[4]};
 	s->n++;
 	return 0;
 }
 
 static void stored_free(struct stored *s)
 {
-	for (size_t i = 0; i < 4 * s->n; i++)
+	for (size_t i = 0; i < NTEXT * s->n; i++)
 		free(s->texts[i]);
 	free(s->texts);
 	free(s->f);

@@ -23,7 +23,8 @@ enum sw_err sw_response_engine_check(struct sw_store *st, const struct sw_engine
 	for (size_t i = 0; i < c->n_findings; i++) {
 		const struct sw_engine_finding *x = &c->findings[i];
 
-		f[i] = (struct sw_check_finding){x->key, x->severity, x->title, x->evidence};
+		f[i] = (struct sw_check_finding){.kind = x->key, .severity = x->severity, .title = x->title,
+						 .evidence = x->evidence, .page = x->page};
 		/* An analysis cut short says nothing about what it did not read. */
 		if (!strncmp(x->key, "analysis.", 9))
 			analysed = 0;

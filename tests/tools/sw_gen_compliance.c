@@ -103,7 +103,7 @@ static void check(struct sw_store *st, const struct site *s, int64_t t)
 
 	for (size_t i = 0; i < NELEM(menu); i++)
 		if (below(100) < menu[i].pct)
-			f[n++] = (struct sw_check_finding){menu[i].kind, menu[i].sev, "generated", NULL};
+			f[n++] = (struct sw_check_finding){menu[i].kind, menu[i].sev, "generated", NULL, NULL};
 	state.open_findings = (int64_t)n;
 	sw_errbuf_clear(&eb);
 	if (sw_store_check_record(st, &c, f, n, &state, t + 300, 0, NULL, &eb))

@@ -90,10 +90,10 @@ static int id_cb(void *arg, const struct sw_rec *rec)
 }
 
 static const struct sw_check_finding kinds[] = {
-	{"tls.expired", "high", "certificate expired 3 days ago", "{\"days\": 3}"},
-	{"darklink.hidden", "high", "12 hidden links to gambling sites", NULL},
-	{"compliance.icp_missing", "medium", "no ICP number on the page", NULL},
-	{"trojan.script", "critical", "script from an unknown host injects an iframe", NULL},
+	{"tls.expired", "high", "certificate expired 3 days ago", "{\"days\": 3}", NULL},
+	{"darklink.hidden", "high", "12 hidden links to gambling sites", NULL, NULL},
+	{"compliance.icp_missing", "medium", "no ICP number on the page", NULL, NULL},
+	{"trojan.script", "critical", "script from an unknown host injects an iframe", NULL, NULL},
 };
 
 /* The latest checks of every site through sw_store_check_record. */

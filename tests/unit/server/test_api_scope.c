@@ -251,8 +251,8 @@ static int64_t record(struct sw_store *st, int64_t site, int64_t t, int up,
 }
 
 static const struct sw_check_finding tls_high[] = {
-	{"tls.expired", "high", "certificate expired", "{\"days\": 3}"},
-	{"darklink.hidden", "medium", "hidden links", NULL},
+	{"tls.expired", "high", "certificate expired", "{\"days\": 3}", NULL},
+	{"darklink.hidden", "medium", "hidden links", NULL, NULL},
 };
 
 #define T0 1764000000 /* 2025-11-24T16:00:00Z */

@@ -51,14 +51,14 @@ static int count_check(void *arg, int64_t id)
 static const struct sw_check_finding spam1 = {
 	"darklink.hidden_link", "high", "hidden link to casino",
 	"{\"technique\":\"display-none\",\"target\":\"http://spam.example/a\","
-	"\"domain\":\"spam.example\",\"count\":1}"};
+	"\"domain\":\"spam.example\",\"count\":1}", NULL};
 static const struct sw_check_finding spam2 = {
 	"darklink.hidden_link", "high", "hidden link to casino",
 	"{\"technique\":\"offscreen\",\"target\":\"http://spam.example/b?x=1\","
-	"\"domain\":\"spam.example\",\"count\":1}"};
+	"\"domain\":\"spam.example\",\"count\":1}", NULL};
 static const struct sw_check_finding other = {
 	"darklink.hidden_link", "high", "hidden link to pills",
-	"{\"target\":\"http://pills.example/\",\"domain\":\"pills.example\"}"};
+	"{\"target\":\"http://pills.example/\",\"domain\":\"pills.example\"}", NULL};
 
 /* The same dark link in 100 checks is one alert counted 100 times, with
  * its first and last check; another URL on that domain is the same alert,
@@ -118,7 +118,7 @@ static void test_dedupe(void **state)
  * resolves it; its return reopens the same alert. */
 static void test_auto_resolve(void **state)
 {
-	struct sw_check_finding down = {"availability.down", "high", "site down", NULL};
+	struct sw_check_finding down = {"availability.down", "high", "site down", NULL, NULL};
 	struct sw_alert_changes ch;
 	struct fx x;
 	struct one o;
@@ -161,7 +161,7 @@ static void test_auto_resolve(void **state)
  * not reported) until it is removed; other families still report. */
 static void test_suppression(void **state)
 {
-	struct sw_check_finding deface = {"defacement.title", "high", "title changed", NULL};
+	struct sw_check_finding deface = {"defacement.title", "high", "title changed", NULL, NULL};
 	struct sw_silence_row r = {.scope = "site", .what = "suppress", .family = "darklink",
 				   .starts_at = 0, .created_at = 1};
 	struct sw_alert_changes ch;
@@ -202,7 +202,7 @@ static void test_suppression(void **state)
  * still there after it ends is reported once. */
 static void test_maintenance(void **state)
 {
-	struct sw_check_finding down = {"availability.down", "high", "site down", NULL};
+	struct sw_check_finding down = {"availability.down", "high", "site down", NULL, NULL};
 	struct sw_silence_row r = {.scope = "group", .what = "maintenance", .starts_at = 10000,
 				   .ends_at = 13600, .reason = "机房搬迁", .created_at = 1};
 	struct sw_alert_changes ch;
@@ -347,7 +347,7 @@ static void test_scope(void **state)
 /* Bad calls are refused without a trace. */
 static void test_refusals(void **state)
 {
-	struct sw_check_finding bad = {"darklink.hidden_link", NULL, "x", NULL};
+	struct sw_check_finding bad = {"darklink.hidden_link", NULL, "x", NULL, NULL};
 	struct sw_alert_check c = {.site_id = 1, .check_id = 0};
 	struct sw_alert_changes ch;
 	struct fx x;

@@ -81,11 +81,11 @@ static void check(struct fx *x, int64_t t, const struct sw_check_finding *f, siz
 }
 
 static const struct sw_check_finding deface = {"defacement.title", "high", "title replaced",
-					       NULL};
+					       NULL, NULL};
 static const struct sw_check_finding image = {"defacement.image", "medium", "logo changed",
-					      NULL};
+					      NULL, NULL};
 static const struct sw_check_finding spam = {"darklink.hidden_link", "high", "hidden link",
-					     "{\"domain\":\"spam.example\"}"};
+					     "{\"domain\":\"spam.example\"}", NULL};
 
 /* A medium defacement opens nothing; a high one opens an incident; a dark
  * link found later joins it; the incident's checks are every check its

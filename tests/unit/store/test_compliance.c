@@ -113,7 +113,7 @@ static void test_finding_gone_ready(void **state)
 	struct sw_errbuf eb;
 	struct sw_tick_result res;
 	int64_t site = add_site(st, "www.ready.gov.cn", "online"), id, t = 1767225600;
-	struct sw_check_finding f = {"trojan.hidden_iframe", "critical", "iframe", NULL};
+	struct sw_check_finding f = {"trojan.hidden_iframe", "critical", "iframe", NULL, NULL};
 	struct sw_check_row c = {.site_id = site, .checked_at = t, .status = 200};
 	struct sw_site_state s = {.site_id = site, .up = 1, .since = t, .checked_at = t};
 

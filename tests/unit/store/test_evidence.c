@@ -258,8 +258,8 @@ static void test_freeze_export(void **state)
 	struct where w;
 	struct sw_store *st = open_store(&w);
 	struct sw_evidence *ev = open_ev(st, &w, SW_EV_SM3, SW_EV_SM2);
-	struct sw_check_finding f[2] = {{"deface", "high", "页面被篡改", "tampered"},
-					{"darklink", "medium", "暗链", NULL}};
+	struct sw_check_finding f[2] = {{"deface", "high", "页面被篡改", "tampered", NULL},
+					{"darklink", "medium", "暗链", NULL, NULL}};
 	struct sw_fetch_result *r = NULL;
 	struct sw_check_row c = {0};
 	struct sw_site_state ss = {0};
@@ -401,7 +401,7 @@ static void test_incident(void **state)
 	struct where w;
 	struct sw_store *st = open_store(&w);
 	struct sw_evidence *ev = open_ev(st, &w, SW_EV_SM3, SW_EV_SM2);
-	struct sw_check_finding f = {"darklink", "high", "暗链", "{\"domain\":\"x.test\"}"};
+	struct sw_check_finding f = {"darklink", "high", "暗链", "{\"domain\":\"x.test\"}", NULL};
 	struct sw_check_row c = {0};
 	struct sw_site_state ss = {0};
 	struct sw_alert_row a = {0};
