@@ -82,6 +82,16 @@ enum sw_err sw_alert_ingest(struct sw_store *st, const struct sw_alert_check *c,
 			    const struct sw_check_finding *f, size_t n,
 			    struct sw_alert_changes *out, struct sw_errbuf *eb);
 
+/*
+ * Ingests one finding that is an event rather than part of a check (the
+ * agent's tamper and webshell reports): as sw_alert_ingest, without a
+ * check id and without resolving anything by absence (events say what
+ * happened, not what is gone).
+ */
+enum sw_err sw_alert_ingest_event(struct sw_store *st, int64_t site_id, int64_t group_id,
+				  int64_t at, const struct sw_check_finding *f,
+				  struct sw_alert_changes *out, struct sw_errbuf *eb);
+
 /* Acknowledges, resolves or suppresses (until 0: until lifted by hand)
  * alert id by `by` with an optional note, at now. */
 enum sw_err sw_alert_ack(struct sw_store *st, int64_t id, int64_t now, const char *by,

@@ -94,6 +94,7 @@ void sw_alert_fingerprint(const char *kind, const char *evidence, char *fp, size
 	static const char *const trojan[] = {"target", "domain", NULL};
 	static const char *const exposure[] = {"path", "url", NULL};
 	static const char *const sensitive[] = {"target", NULL};
+	static const char *const agent[] = {"path", "agent", NULL};
 	const char *const *keys = NULL;
 	const char *v = NULL;
 	json_t *ev = NULL;
@@ -109,6 +110,8 @@ void sw_alert_fingerprint(const char *kind, const char *evidence, char *fp, size
 		keys = exposure;
 	else if (!strcmp(fam, "sensitive"))
 		keys = sensitive;
+	else if (!strcmp(fam, "agent"))
+		keys = agent;
 	if (!keys || !evidence || !(ev = json_loads(evidence, JSON_REJECT_DUPLICATES, NULL)))
 		return;
 	for (size_t i = 0; keys[i] && !v; i++) {
@@ -271,6 +274,26 @@ enum sw_err sw_alert_ingest(struct sw_store *st, const struct sw_alert_check *c,
 	if (!rc)
 		rc = resolve_gone(st, c, out, eb);
 	if (rc) {
+		sw_store_rollback(st);
+		out->n = mark;
+		return rc;
+	}
+	return sw_store_commit(st, eb);
+}
+
+enum sw_err sw_alert_ingest_event(struct sw_store *st, int64_t site_id, int64_t group_id,
+				  int64_t at, const struct sw_check_finding *f,
+				  struct sw_alert_changes *out, struct sw_errbuf *eb)
+{
+	struct sw_alert_check c = {.site_id = site_id, .group_id = group_id, .checked_at = at};
+	size_t mark = out->n;
+	enum sw_err rc;
+
+	if (site_id <= 0 || !f)
+		return sw_errf(eb, SW_EINVAL, "an event needs a site and a finding");
+	if ((rc = sw_store_begin(st, eb)))
+		return rc;
+	if ((rc = one(st, &c, f, out, eb))) {
 		sw_store_rollback(st);
 		out->n = mark;
 		return rc;

@@ -123,6 +123,16 @@ fail:
 	return -1;
 }
 
+void sw_doc_thread_cleanup(void)
+{
+	if (tree)
+		myhtml_tree_destroy(tree);
+	if (parser)
+		myhtml_destroy(parser);
+	tree = NULL;
+	parser = NULL;
+}
+
 /* ---- tag names ---- */
 
 static const char *const tag_names[] = {

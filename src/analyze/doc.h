@@ -146,6 +146,12 @@ enum sw_err sw_doc_parse(const char *text, size_t len, const struct sw_doc_limit
 /* Frees d.  d may be NULL. */
 void sw_doc_free(struct sw_doc *d);
 
+/* Frees the calling thread's parser: sw_doc_parse makes one per thread and
+ * keeps it for the next page.  For threads that parse only now and then
+ * and are not analysis workers (the server's request threads), so nothing
+ * stays behind when they end. */
+void sw_doc_thread_cleanup(void);
+
 /* Value of attribute name (lower case) of node i, or NULL. */
 const char *sw_doc_attr(const struct sw_doc *d, uint32_t i, const char *name);
 

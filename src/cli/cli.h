@@ -97,6 +97,10 @@ const char *sw__cli_actor(const char *by);
  * print what changed and report failures on stderr without stopping. */
 struct sw_engine_check;
 void sw__cli_respond_check(struct sw_store *st, const struct sw_engine_check *c, int content);
+/* Sets SITEWARDEN_KEY_DIR, when unset, to the evidence key directory of
+ * database db, before any thread starts: the freezing hooks and the
+ * evidence API read it. */
+void sw__cli_evidence_env(const char *db);
 void sw__cli_respond_tick(struct sw_store *st, int64_t now);
 /* The same as engine hooks (serve): arg is the run's struct sw_engine_opts
  * (for its content flag) or NULL. */

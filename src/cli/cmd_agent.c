@@ -122,7 +122,7 @@ int sw_cmd_agent(struct sw_cli *cli, int argc, char **argv)
 		return agent_add(st, site, name, hmac, json);
 	arr = json ? json_array() : NULL;
 	sw_errbuf_clear(&eb);
-	if ((rc = sw_store_agent_list(st, 0, 0, print_agent, arr, &eb))) {
+	if ((rc = sw_store_agent_list(st, 0, NULL, print_agent, arr, &eb))) {
 		json_decref(arr);
 		return sw_cli_fail_eb(rc, &eb);
 	}

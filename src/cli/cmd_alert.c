@@ -15,6 +15,9 @@
 #include "cli/cli.h"
 #include "cli/probe_show.h"
 #include "engine/engine.h"
+#include "compliance/compliance.h"
+#include "evidence/evidence.h"
+#include "store/compliance.h"
 #include "incident/respond.h"
 #include "model/finding.h"
 #include "register/register.h"
@@ -261,6 +264,8 @@ static int alert_set(struct sw_store *st, const char *verb, int64_t id, const st
 		rc = sw_alert_suppress(st, id, now, until, by, o->note, &eb);
 	if (rc)
 		return sw_cli_fail_eb(rc, &eb);
+	if (o->json)
+		return alert_show(st, id, o);
 	printf("alert %" PRId64 ": %s\n", id, !strcmp(verb, "ack") ? "acknowledged"
 					       : !strcmp(verb, "resolve") ? "resolved"
 									  : "suppressed");
@@ -336,6 +341,10 @@ static int silence(struct sw_store *st, const char *verb, int argc, char **argv,
 	r.created_at = now;
 	if ((rc = sw_store_silence_add(st, &r, &id, &eb)))
 		return sw_cli_fail_eb(rc, &eb);
+	if (o->json) {
+		r.id = id;
+		return sw_cli_print_json(sw_silence_json(&r));
+	}
 	printf("silence %" PRId64 " added\n", id);
 	return SW_EXIT_OK;
 }
@@ -378,6 +387,43 @@ int sw_cmd_alert(struct sw_cli *cli, int argc, char **argv)
 	return alert_set(st, verb, id, &o);
 }
 
+void sw__cli_evidence_env(const char *db)
+{
+	char dir[4096];
+
+	if (getenv("SITEWARDEN_KEY_DIR"))
+		return;
+	sw_ev_default_key_dir(db, dir, sizeof dir);
+	setenv("SITEWARDEN_KEY_DIR", dir, 0);
+}
+
+/*
+ * Freezes the full exchange of check c into the evidence ledger (固定证据):
+ * called when the check raised or reopened an alert, so the bytes that
+ * showed the problem are kept, hashed into the chain, before the site
+ * changes again.  The key directory is SITEWARDEN_KEY_DIR, which probe and
+ * serve set from their database at start (sw__cli_evidence_env).
+ */
+static void freeze_evidence(struct sw_store *st, const struct sw_engine_check *c)
+{
+	struct sw_ev_opts eo;
+	struct sw_evidence *ev = NULL;
+	struct sw_errbuf eb;
+	size_t n = 0;
+
+	sw_ev_opts_init(&eo);
+	eo.key_dir = getenv("SITEWARDEN_KEY_DIR");
+	eo.create_key = 1;
+	sw_errbuf_clear(&eb);
+	if (sw_evidence_open(st, &eo, &ev, &eb) || sw_evidence_freeze_engine(ev, c, &n, &eb))
+		fprintf(stderr, "probe: evidence of check %" PRId64 " of site %" PRId64 ": %s\n",
+			c->check_id, c->site_id, eb.msg);
+	else if (n)
+		printf("site %" PRId64 ": evidence of check %" PRId64 " frozen (%zu item(s))\n",
+		       c->site_id, c->check_id, n);
+	sw_evidence_free(ev);
+}
+
 void sw__cli_respond_check(struct sw_store *st, const struct sw_engine_check *c, int content)
 {
 	struct sw_response r;
@@ -399,7 +445,65 @@ void sw__cli_respond_check(struct sw_store *st, const struct sw_engine_check *c,
 		       n[SW_ALERT_CH_REOPENED], n[SW_ALERT_CH_RESOLVED], r.queued);
 	for (size_t i = 0; i < r.n_opened; i++)
 		printf("site %" PRId64 ": incident %" PRId64 " opened\n", c->site_id, r.opened[i]);
+	if (n[SW_ALERT_CH_NEW] || n[SW_ALERT_CH_REOPENED] || r.n_opened)
+		freeze_evidence(st, c);
 	sw_response_cleanup(&r);
+}
+
+/* Queues the notification of one undelivered rectification escalation
+ * and marks it delivered, in one transaction: a crash between the two
+ * leaves neither, so it is told once. */
+struct esc_arg {
+	struct sw_store *st;
+	int64_t now;
+	size_t queued, failed;
+};
+
+static int escalation_cb(void *arg, const struct sw_cmp_row *r)
+{
+	struct esc_arg *a = arg;
+	struct sw_notify_event ev = {0};
+	struct sw_errbuf eb;
+	char key[48], title[512];
+
+	snprintf(key, sizeof key, "esc-%" PRId64, r->i[SW_ESC_ID]);
+	snprintf(title, sizeof title, "%s (deadline %s)", r->s[SW_ESC_TITLE] ? r->s[SW_ESC_TITLE] : "",
+		 r->s[SW_ESC_DEADLINE] ? r->s[SW_ESC_DEADLINE] : "?");
+	ev.site_id = r->i[SW_ESC_SITE];
+	ev.event = "rectification.overdue";
+	ev.severity = "high";
+	ev.kind = "rectification";
+	ev.title = title;
+	ev.key = key;
+	ev.force = 1;
+	sw_errbuf_clear(&eb);
+	if (sw_store_begin(a->st, &eb) ||
+	    sw_notify_enqueue(a->st, &ev, a->now, &a->queued, &eb) ||
+	    sw_store_escalation_delivered(a->st, r->i[SW_ESC_ID], a->now, &eb) ||
+	    sw_store_commit(a->st, &eb)) {
+		if (a->st && eb.msg[0])
+			fprintf(stderr, "probe: rectification escalation %" PRId64 ": %s\n",
+				r->i[SW_ESC_ID], eb.msg);
+		sw_store_rollback(a->st);
+		a->failed++;
+	}
+	return 0;
+}
+
+/* The compliance side of a tick: overdue rectification items are marked
+ * and escalated once (sw_compliance_tick), and each escalation goes out
+ * through the notification channels. */
+static void compliance_tick(struct sw_store *st, int64_t now)
+{
+	struct esc_arg a = {.st = st, .now = now};
+	struct sw_errbuf eb;
+
+	sw_errbuf_clear(&eb);
+	if (sw_compliance_tick(st, now, &eb) ||
+	    sw_store_escalations(st, 1, escalation_cb, &a, &eb))
+		fprintf(stderr, "probe: rectification deadlines: %s\n", eb.msg);
+	if (a.queued)
+		printf("%zu rectification escalation notification(s) queued\n", a.queued);
 }
 
 void sw__cli_respond_tick(struct sw_store *st, int64_t now)
@@ -408,6 +512,7 @@ void sw__cli_respond_tick(struct sw_store *st, int64_t now)
 	struct sw_errbuf eb;
 	size_t raised = 0;
 
+	compliance_tick(st, now);
 	sw_errbuf_clear(&eb);
 	if (sw_response_on_tick(st, now, &raised, &s, &eb)) {
 		fprintf(stderr, "probe: notifications: %s\n", eb.msg);

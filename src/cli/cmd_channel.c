@@ -126,6 +126,10 @@ static int channel_add(struct sw_store *st, const char *name, const struct copts
 	if (rc || (rc = sw_notify_channel_check(&c, &eb)) ||
 	    (rc = sw_store_channel_add(st, &c, &id, &eb)))
 		return sw_cli_fail_eb(rc, &eb);
+	if (o->json) {
+		c.id = id;
+		return sw_cli_print_json(sw_channel_json(&c));
+	}
 	printf("channel %" PRId64 " (%s) added\n", id, c.name);
 	return SW_EXIT_OK;
 }
@@ -223,6 +227,13 @@ int sw_cmd_channel(struct sw_cli *cli, int argc, char **argv)
 
 		if ((rc = sw_notify_pump_all(st, time(NULL), o.all, &s, &eb)))
 			return sw_cli_fail_eb(rc, &eb);
+		if (o.json) {
+			sw_cli_print_json(json_pack("{s:I, s:I, s:I, s:I}", "sent", (json_int_t)s.sent,
+						    "failed", (json_int_t)s.failed, "digests",
+						    (json_int_t)s.digests, "digested",
+						    (json_int_t)s.digested));
+			return s.failed ? SW_EXIT_FAIL : SW_EXIT_OK;
+		}
 		printf("%zu sent, %zu failed (will retry), %zu digest(s) of %zu\n", s.sent, s.failed,
 		       s.digests, s.digested);
 		return s.failed ? SW_EXIT_FAIL : SW_EXIT_OK;

@@ -254,6 +254,8 @@ int sw_cmd_incident(struct sw_cli *cli, int argc, char **argv)
 			return sw_cli_usage("incident", "bad --now '%s'", o.now);
 		if ((rc = sw_incident_deadlines(st, now, &raised, &eb)))
 			return sw_cli_fail_eb(rc, &eb);
+		if (o.json)
+			return sw_cli_print_json(json_pack("{s:I}", "raised", (json_int_t)raised));
 		printf("%zu overdue step(s) raised\n", raised);
 		return SW_EXIT_OK;
 	}
@@ -266,6 +268,8 @@ int sw_cmd_incident(struct sw_cli *cli, int argc, char **argv)
 					   o.major, sw__cli_actor(o.by), o.alerts, o.n_alerts, now,
 					   &id, &eb)))
 			return sw_cli_fail_eb(rc, &eb);
+		if (o.json)
+			return incident_show(st, id, &o);
 		printf("incident %" PRId64 " opened\n", id);
 		return SW_EXIT_OK;
 	}
@@ -279,6 +283,8 @@ int sw_cmd_incident(struct sw_cli *cli, int argc, char **argv)
 			return sw_cli_usage("incident", "step takes an ID and a STEP");
 		if ((rc = sw_incident_step(st, id, argv[1], sw__cli_actor(o.by), o.note, now, &eb)))
 			return sw_cli_fail_eb(rc, &eb);
+		if (o.json)
+			return incident_show(st, id, &o);
 		printf("incident %" PRId64 ": %s recorded\n", id, argv[1]);
 		return SW_EXIT_OK;
 	}
@@ -286,6 +292,8 @@ int sw_cmd_incident(struct sw_cli *cli, int argc, char **argv)
 		return sw_cli_usage("incident", "close takes one ID");
 	if ((rc = sw_incident_close(st, id, o.cause, o.fix, o.acc, sw__cli_actor(o.by), now, &eb)))
 		return sw_cli_fail_eb(rc, &eb);
+	if (o.json)
+		return incident_show(st, id, &o);
 	printf("incident %" PRId64 " closed\n", id);
 	return SW_EXIT_OK;
 }

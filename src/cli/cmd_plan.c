@@ -117,9 +117,19 @@ static int plan_add(struct sw_store *st, const char *name, const struct popts *o
 	p.created_at = p.updated_at = time(NULL);
 	sw_errbuf_clear(&eb);
 	rc = sw_store_plan_put(st, &p, &id, &eb);
-	free(data);
-	if (rc)
+	if (rc) {
+		free(data);
 		return sw_cli_fail_eb(rc, &eb);
+	}
+	if (o->json) {
+		json_t *j;
+
+		p.id = id;
+		j = sw_plan_json(&p);
+		free(data);
+		return sw_cli_print_json(j);
+	}
+	free(data);
 	printf("plan %" PRId64 " (%s) stored\n", id, name);
 	return SW_EXIT_OK;
 }
@@ -187,6 +197,10 @@ static int drill(struct sw_store *st, const char *verb, const struct popts *o)
 	d.held_on = canon;
 	if ((rc = sw_store_drill_add(st, &d, &id, &eb)))
 		return sw_cli_fail_eb(rc, &eb);
+	if (o->json) {
+		d.id = id;
+		return sw_cli_print_json(sw_drill_json(&d));
+	}
 	printf("drill %" PRId64 " recorded\n", id);
 	return SW_EXIT_OK;
 }

@@ -240,6 +240,7 @@ int sw_cmd_probe(struct sw_cli *cli, int argc, char **argv)
 	sw_engine_opts_init(&o.e);
 	if ((status = parse(argc, argv, &o)) >= 0)
 		return status;
+	sw__cli_evidence_env(cli->db);
 	if (!(st = sw_cli_store(cli)))
 		return SW_EXIT_FAIL;
 	if (o.show_site)

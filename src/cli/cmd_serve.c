@@ -71,7 +71,8 @@ static int serve_help(FILE *f)
 {
 	fprintf(f, "usage: sitewarden serve [--listen ADDR:PORT] [--cert PEM --key PEM] [--threads N]\n"
 		   "                        [--no-probe]\n"
-		   "\nServes the HTTP API (/api/...), the dashboard, /healthz and /metrics.\n"
+		   "\nServes the HTTP API (/api/...), the dashboard, /healthz and /metrics, and\n"
+		   "runs the monitoring engine (as `sitewarden probe` does) in the same process.\n"
 		   "  --listen ADDR:PORT  address to listen on (default 127.0.0.1:8080; port 0\n"
 		   "                      picks a free port, printed at start)\n"
 		   "  --cert, --key       PEM certificate and private key: serve HTTPS\n"
@@ -120,6 +121,7 @@ int sw_cmd_serve(struct sw_cli *cli, int argc, char **argv)
 	if (!!o.cert_file != !!o.key_file)
 		return sw_cli_usage("serve", "--cert and --key go together");
 	o.db = cli->db;
+	sw__cli_evidence_env(cli->db); /* before any thread: evidence reads it */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);

@@ -36,7 +36,7 @@ static const struct sw_cmd cmds[] = {
 	{"region", sw_cmd_entity, "GB/T 2260 regions (行政区划)"},
 	{"report", sw_cmd_report, "bulletins (通报) and progress reports as XLSX, CSV or printable HTML"},
 	{"review", sw_cmd_review, "qualification review campaigns (开办审核/资格复核), identification, overrides"},
-	{"serve", sw_cmd_serve, "the HTTP API and dashboard (users, roles, agent events)"},
+	{"serve", sw_cmd_serve, "the HTTP API, dashboard and agent endpoint, with the monitoring engine"},
 	{"site", sw_cmd_entity, "websites (网站)"},
 	{"stats", sw_cmd_stats, "statistics by region, unit type, department or group"},
 	{"unit", sw_cmd_entity, "sponsoring units (主办单位)"},

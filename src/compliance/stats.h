@@ -19,6 +19,7 @@ struct sw_stats_scope {
 	const char *unit_type; /* enum key */
 	int64_t dept_id;       /* the unit's supervising department or one below it */
 	int64_t group_id;
+	const struct sw_access *acc; /* who asks (API): the store returns only its sites */
 };
 
 /* One site as the statistics see it.  Owned by its struct sw_cmp_view. */

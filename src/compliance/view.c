@@ -205,7 +205,7 @@ enum sw_err sw_cmp_view_load(struct sw_store *st, const struct sw_stats_scope *s
 	sw_cmp_date(now, out->today);
 	if ((rc = sw_stats_scope_check(sc, eb)))
 		return rc;
-	rc = sw_store_cmp_sites(st, site_cb, &l, eb);
+	rc = sw_store_cmp_sites_in(st, sc ? sc->acc : NULL, site_cb, &l, eb);
 	if (!rc && !l.oom)
 		rc = sw_store_cmp_open_findings(st, finding_cb, &l, eb);
 	if (!rc && !l.oom)

@@ -53,6 +53,38 @@ enum sw_err sw_response_on_check(struct sw_store *st, const struct sw_alert_chec
 	return sw_store_commit(st, eb);
 }
 
+enum sw_err sw_response_on_event(struct sw_store *st, int64_t site_id,
+				 const struct sw_check_finding *f, int64_t now,
+				 struct sw_response *out, struct sw_errbuf *eb)
+{
+	struct sw_route_facts facts;
+	size_t mark = out->changes.n;
+	enum sw_err rc;
+
+	if ((rc = sw_store_route_facts(st, site_id, &facts, eb)) || (rc = sw_store_begin(st, eb)))
+		return rc;
+	rc = sw_alert_ingest_event(st, site_id, facts.group_id, now, f, &out->changes, eb);
+	/* Only what this event changed (out may carry earlier events'). */
+	if (!rc) {
+		struct sw_alert_changes mine = {out->changes.v + mark, out->changes.n - mark, 0, 0};
+		size_t opened = 0;
+
+		rc = sw_incident_auto(st, &mine, now, out->opened + out->n_opened,
+				      SW_RESPONSE_OPENED_MAX - out->n_opened, &opened, eb);
+		if (!rc)
+			rc = sw_notify_enqueue_changes(st, &mine, 0,
+						       opened ? out->opened[out->n_opened] : 0, now,
+						       &out->queued, eb);
+		out->n_opened += opened;
+	}
+	if (rc) {
+		sw_store_rollback(st);
+		out->changes.n = mark;
+		return rc;
+	}
+	return sw_store_commit(st, eb);
+}
+
 enum sw_err sw_response_on_tick(struct sw_store *st, int64_t now, size_t *raised,
 				struct sw_notify_stats *stats, struct sw_errbuf *eb)
 {

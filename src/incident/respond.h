@@ -36,6 +36,17 @@ enum sw_err sw_response_on_check(struct sw_store *st, const struct sw_alert_chec
 				 const struct sw_check_finding *f, size_t n, int64_t now,
 				 struct sw_response *out, struct sw_errbuf *eb);
 
+/*
+ * One event's finding for site_id at now (the agent's reports, stored by
+ * the agent API): the alert, its incident (tamper and webshell reports are
+ * incident families) and its notifications, in one transaction.  out
+ * may carry earlier events' results: what this one changed is appended
+ * (on failure nothing is).
+ */
+enum sw_err sw_response_on_event(struct sw_store *st, int64_t site_id,
+				 const struct sw_check_finding *f, int64_t now,
+				 struct sw_response *out, struct sw_errbuf *eb);
+
 /* The tick: raises overdue incident steps, then sends what is due.
  * raised and stats may be NULL. */
 enum sw_err sw_response_on_tick(struct sw_store *st, int64_t now, size_t *raised,

@@ -80,7 +80,8 @@ enum sw_err sw_notify_enqueue(struct sw_store *st, const struct sw_notify_event 
  * Queues one message per channel for everything one check changed at a
  * site (new, reopened and resolved alerts; the incident it opened, when
  * incident_id is not 0): a defaced page with three findings is one
- * message, not three.  check_id makes the keys unique.
+ * message, not three.  check_id makes the keys unique (0 for an event:
+ * the first alert and now do).
  */
 enum sw_err sw_notify_enqueue_changes(struct sw_store *st, const struct sw_alert_changes *ch,
 				      int64_t check_id, int64_t incident_id, int64_t now,

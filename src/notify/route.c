@@ -83,7 +83,8 @@ static const char *event_zh(const char *ev)
 	static const char *const map[][2] = {
 		{"alert.new", "新告警"},         {"alert.reopened", "告警复现"},
 		{"alert.resolved", "告警已恢复"}, {"incident.opened", "安全事件已立案"},
-		{"incident.overdue", "处置超时"}, {"test", "测试消息"},
+		{"incident.overdue", "处置超时"}, {"rectification.overdue", "整改逾期"},
+		{"test", "测试消息"},
 	};
 
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
@@ -134,7 +135,7 @@ static enum sw_err queue_one(struct sw_store *st, const struct sw_notify_event *
 			     const struct sw_route_facts *f, const struct sw_channel *c, int floor,
 			     const char *emails, int64_t now, size_t *queued, struct sw_errbuf *eb)
 {
-	const struct sw_notify_item *take[64];
+	const struct sw_notify_item **take = NULL;
 	int cmin = sw_sev_parse(c->min_severity), worst = -1;
 	char key[256], subject[512], *text;
 	const struct sw_finding_kind *k = NULL;
@@ -146,7 +147,9 @@ static enum sw_err queue_one(struct sw_store *st, const struct sw_notify_event *
 
 	if (cmin < floor)
 		cmin = floor;
-	for (size_t i = 0; i < ev->n_items && n < 64; i++) {
+	if (ev->n_items && !(take = calloc(ev->n_items, sizeof *take)))
+		return sw_errf(eb, SW_ENOMEM, "out of memory");
+	for (size_t i = 0; i < ev->n_items; i++) {
 		int s = sw_sev_parse(ev->items[i].severity);
 
 		if (ev->force || s >= cmin) {
@@ -156,10 +159,10 @@ static enum sw_err queue_one(struct sw_store *st, const struct sw_notify_event *
 	}
 	if (!ev->n_items)
 		worst = sw_sev_parse(ev->severity);
-	if (ev->n_items && !n)
+	if ((ev->n_items && !n) || (!ev->force && !ev->n_items && worst < cmin)) {
+		free(take);
 		return SW_OK;
-	if (!ev->force && !ev->n_items && worst < cmin)
-		return SW_OK;
+	}
 	if (n)
 		k = sw_finding_kind(take[0]->kind);
 	snprintf(key, sizeof key, "sw-%s-ch%lld", ev->key, (long long)c->id);
@@ -167,13 +170,18 @@ static enum sw_err queue_one(struct sw_store *st, const struct sw_notify_event *
 		 sw_sev_zh((enum sw_sev)worst), ev->incident_id && n ? "已立案 " : "",
 		 event_zh(ev->event), k ? k->zh : n ? take[0]->kind : ev->title ? ev->title : "",
 		 n > 1 ? " 等" : "", f->site_name);
-	if (!(body = event_json(ev, f, take, n, sw_sev_name((enum sw_sev)worst), now)))
+	body = event_json(ev, f, take, n, sw_sev_name((enum sw_sev)worst), now);
+	if (!body) {
+		free(take);
 		return sw_errf(eb, SW_ENOMEM, "out of memory");
+	}
 	json_object_set_new(body, "id", json_string(key));
 	text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(body);
-	if (!text)
+	if (!text) {
+		free(take);
 		return sw_errf(eb, SW_ENOMEM, "out of memory");
+	}
 	m = (struct sw_notify_msg){.channel_id = c->id, .idem_key = key, .event = ev->event,
 				   .alert_id = n == 1 ? take[0]->alert_id : ev->alert_id,
 				   .incident_id = ev->incident_id, .site_id = ev->site_id,
@@ -183,6 +191,7 @@ static enum sw_err queue_one(struct sw_store *st, const struct sw_notify_event *
 		m.recipients = emails;
 	rc = sw_store_notify_enqueue(st, &m, &id, eb);
 	free(text);
+	free(take);
 	if (!rc && id && queued)
 		(*queued)++;
 	return rc;
@@ -241,7 +250,11 @@ static enum sw_err site_changes(struct sw_store *st, int64_t site_id,
 		event = items[i].change;
 	}
 	snprintf(ev_name, sizeof ev_name, "alert.%s", mixed ? "changed" : event);
-	snprintf(key, sizeof key, "s%lld-c%lld", (long long)site_id, (long long)check_id);
+	if (check_id > 0)
+		snprintf(key, sizeof key, "s%lld-c%lld", (long long)site_id, (long long)check_id);
+	else /* an event: its first alert and time make it unique */
+		snprintf(key, sizeof key, "s%lld-a%lld-t%lld", (long long)site_id,
+			 (long long)items[0].alert_id, (long long)now);
 	if (incident_id)
 		snprintf(title, sizeof title, "%s", items[0].title ? items[0].title : "");
 	ev = (struct sw_notify_event){.site_id = site_id, .event = ev_name, .key = key,

@@ -19,7 +19,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "incident/respond.h"
 #include "server/api_json.h"
+#include "server/api_register.h"
 #include "server/server_int.h"
 #include "store/agent.h"
 
@@ -28,16 +30,6 @@
 /* Sequences are positive and below 2^53 (exact in JSON doubles too). */
 #define MAX_SEQ (INT64_C(1) << 53)
 
-/* Event kind -> finding kind.  The anti-attack events (attack, block,
- * unblock) join here once their finding kinds exist. */
-static const struct {
-	const char *event, *finding;
-} ev_kinds[] = {
-	{"tamper", "agent.tamper"},
-	{"webshell", "agent.webshell"},
-	{"store_corrupt", "agent.store_corrupt"},
-};
-
 /* String member k of ev, or "". */
 static const char *str(const json_t *ev, const char *k)
 {
@@ -45,35 +37,62 @@ static const char *str(const json_t *ev, const char *k)
 	return s ? s : "";
 }
 
+/* An attack event (docs/agent.md, anti-attack kinds): finding
+ * attack.<attack> with the event's severity, one per source, kind and
+ * window as the agent aggregated them.  Unknown attack kinds make none. */
+static enum sw_err attack_finding(const json_t *ev, const char *evidence, struct sw_findings *out)
+{
+	char key[48];
+	const struct sw_finding_kind *k;
+	int sev = sw_sev_parse(str(ev, "severity"));
+	json_t *succ = json_object_get(ev, "succeeded");
+
+	snprintf(key, sizeof key, "attack.%.32s", str(ev, "attack"));
+	if (!strcmp(key, "attack.block") || !(k = sw_finding_kind(key)))
+		return SW_OK;
+	return sw_findings_add(out, key, sev >= 0 ? (enum sw_sev)sev : k->sev, evidence,
+			       "%.32s from %.64s on %.100s: %lld request(s)%s", str(ev, "attack"),
+			       str(ev, "source"), *str(ev, "site") ? str(ev, "site") : "the site",
+			       (long long)json_integer_value(json_object_get(ev, "count")),
+			       json_integer_value(succ) > 0 ? ", some answered 2xx" : "");
+}
+
 enum sw_err sw_agent_event_findings(const json_t *ev, struct sw_findings *out)
 {
-	const char *kind = str(ev, "kind");
+	const char *kind = str(ev, "kind"), *action = str(ev, "action");
 	char *evidence;
 	enum sw_err rc = SW_OK;
-	size_t i;
 
-	for (i = 0; i < sizeof ev_kinds / sizeof ev_kinds[0]; i++)
-		if (!strcmp(kind, ev_kinds[i].event))
-			break;
-	if (i == sizeof ev_kinds / sizeof ev_kinds[0])
+	/* The kinds that are findings; everything else (start, stop,
+	 * reconcile, publish, pause, resume, unblock: a block's end) is only
+	 * stored. */
+	if (strcmp(kind, "tamper") && strcmp(kind, "webshell") && strcmp(kind, "store_corrupt") &&
+	    strcmp(kind, "attack") && strcmp(kind, "block"))
 		return SW_OK;
 	if (!(evidence = json_dumps(ev, JSON_COMPACT | JSON_PRESERVE_ORDER)))
 		return SW_ENOMEM;
 	if (!strcmp(kind, "tamper")) {
-		const char *action = str(ev, "action");
 		/* A change the agent could not undo is worse than one it undid. */
-		rc = sw_findings_add(out, ev_kinds[i].finding,
+		rc = sw_findings_add(out, "agent.tamper",
 				     !strcmp(action, "restored") || !strcmp(action, "removed")
 					     ? SW_SEV_HIGH
 					     : SW_SEV_CRITICAL,
 				     evidence, "file %.200s %.20s under %.200s (%.20s)", str(ev, "path"),
 				     str(ev, "change"), str(ev, "root"), *action ? action : "no action");
 	} else if (!strcmp(kind, "webshell")) {
-		rc = sw_findings_add(out, ev_kinds[i].finding, SW_SEV_CRITICAL, evidence,
+		rc = sw_findings_add(out, "agent.webshell", SW_SEV_CRITICAL, evidence,
 				     "webshell %.200s under %.200s", str(ev, "path"), str(ev, "root"));
-	} else {
-		rc = sw_findings_add(out, ev_kinds[i].finding, SW_SEV_HIGH, evidence,
+	} else if (!strcmp(kind, "store_corrupt")) {
+		rc = sw_findings_add(out, "agent.store_corrupt", SW_SEV_HIGH, evidence,
 				     "the agent's backup store is damaged (%.200s)", str(ev, "root"));
+	} else if (!strcmp(kind, "attack")) {
+		rc = attack_finding(ev, evidence, out);
+	} else {
+		/* A block that failed leaves the attacker in: worth a look. */
+		int failed = !strcmp(action, "failed");
+		rc = sw_findings_add(out, "attack.block", failed ? SW_SEV_MEDIUM : SW_SEV_INFO,
+				     evidence, "%s %.64s (%.32s)", failed ? "could not block" : "blocked",
+				     str(ev, "source"), str(ev, "reason"));
 	}
 	free(evidence);
 	return rc;
@@ -108,7 +127,10 @@ static enum sw_err store_findings(struct sw_req *rq, const json_t *ev, int64_t s
 	struct sw_findings fs;
 	enum sw_err rc;
 
+	struct sw_response resp;
+
 	sw_findings_init(&fs);
+	sw_response_init(&resp);
 	rc = sw_agent_event_findings(ev, &fs);
 	for (size_t i = 0; !rc && i < fs.n; i++) {
 		struct sw_agent_finding_row f = {
@@ -116,8 +138,14 @@ static enum sw_err store_findings(struct sw_req *rq, const json_t *ev, int64_t s
 			.created_at = now, .kind = fs.v[i].kind->key,
 			.severity = sw_sev_name(fs.v[i].sev), .title = fs.v[i].title,
 			.evidence = fs.v[i].evidence};
+		struct sw_check_finding cf = {f.kind, f.severity, f.title, f.evidence, NULL};
+
 		rc = sw_store_agent_finding_add(rq->st, &f, eb);
+		/* The alert, its incident and notifications (src/incident/respond.h). */
+		if (!rc && f.site_id > 0)
+			rc = sw_response_on_event(rq->st, f.site_id, &cf, now, &resp, eb);
 	}
+	sw_response_cleanup(&resp);
 	sw_findings_cleanup(&fs);
 	return rc;
 }
@@ -232,6 +260,7 @@ static int is_silent(const struct sw_agent_row *a, int64_t now)
 struct list_ctx {
 	json_t *items;
 	int64_t now;
+	int64_t limit, offset, seen; /* the page asked for; rows walked */
 };
 
 /* A finding of an agent as the API shows it. */
@@ -255,7 +284,12 @@ static int finding_json(void *arg, const struct sw_agent_finding_row *f)
 static int agent_json(void *arg, const struct sw_agent_row *a)
 {
 	struct list_ctx *c = arg;
-	json_t *hb = a->heartbeat ? json_loads(a->heartbeat, 0, NULL) : NULL;
+	json_t *hb;
+
+	/* Agents are few (one per web server): the page is cut here. */
+	if (c->seen++ < c->offset || (int64_t)json_array_size(c->items) >= c->limit)
+		return 0;
+	hb = a->heartbeat ? json_loads(a->heartbeat, 0, NULL) : NULL;
 
 	json_array_append_new(
 		c->items,
@@ -292,22 +326,21 @@ static enum sw_err add_details(struct sw_store *st, json_t *items, struct sw_err
 
 static int agents_list(struct sw_req *rq, struct sw_resp *rs)
 {
-	struct list_ctx c = {json_array(), (int64_t)time(NULL)};
+	struct list_ctx c = {NULL, (int64_t)time(NULL), 0, 0, 0};
+	struct sw_access ab;
 	struct sw_errbuf eb;
-	int64_t unit = rq->user->role == SW_ROLE_OPERATOR ? rq->user->unit_id : 0;
 
-	/* An operator without a unit sees nothing rather than everything. */
-	if (rq->user->role == SW_ROLE_OPERATOR && !unit)
-		return sw_resp_json(rs, 200, sw__page_json(c.items, 0, 0, 0));
+	if (sw__page_args(rq, rs, &c.limit, &c.offset))
+		return 0;
+	c.items = json_array();
+	/* Each person sees the agents of the sites it sees (scoped in SQL). */
 	sw_errbuf_clear(&eb);
-	if (sw_store_agent_list(rq->st, 0, unit, agent_json, &c, &eb) ||
+	if (sw_store_agent_list(rq->st, 0, sw_api_access(rq->user, &ab), agent_json, &c, &eb) ||
 	    add_details(rq->st, c.items, &eb)) {
 		json_decref(c.items);
 		return sw_resp_from_err(rs, SW_ESTORE, &eb);
 	}
-	return sw_resp_json(rs, 200,
-			    sw__page_json(c.items, (int64_t)json_array_size(c.items),
-					  (int64_t)json_array_size(c.items), 0));
+	return sw_resp_json(rs, 200, sw__page_json(c.items, c.seen, c.limit, c.offset));
 }
 
 /* Collects the ids of agents that fell silent. */
@@ -339,7 +372,7 @@ static int sweep_one(void *arg, const struct sw_agent_row *a)
 enum sw_err sw__agent_sweep(struct sw_store *st, int64_t now, struct sw_errbuf *eb)
 {
 	struct sweep s = {now, NULL, 0, 0};
-	enum sw_err rc = sw_store_agent_list(st, 0, 0, sweep_one, &s, eb);
+	enum sw_err rc = sw_store_agent_list(st, 0, NULL, sweep_one, &s, eb);
 
 	for (size_t i = 0; !rc && i < s.n; i++) {
 		const struct sw_agent_row *a = &s.v[i];
@@ -369,7 +402,7 @@ const struct sw_route sw_api_routes_agent[] = {
 	{"POST", "/api/agent/events", events, 0, SW_ROLE_AGENT,
 	 "an agent's batch of events; answers the acknowledged sequence"},
 	{"POST", "/api/agent/heartbeat", heartbeat, 0, SW_ROLE_AGENT, "an agent's heartbeat"},
-	{"GET", "/api/agents", agents_list, 0, SW_ROLE_ADMIN | SW_ROLE_AUDITOR | SW_ROLE_OPERATOR,
-	 "enrolled agents with their site, last heartbeat and silent flag"},
+	{"GET", "/api/agents", agents_list, 0, 0,
+	 "enrolled agents of the sites the asker sees: site, last heartbeat, silent flag"},
 	{0},
 };

@@ -18,9 +18,10 @@
 #define SW_AGENT_HB_DEFAULT 30
 
 /*
- * The findings (family "agent") that one agent event makes, appended to
- * out: tamper -> agent.tamper, webshell -> agent.webshell, store_corrupt ->
- * agent.store_corrupt; other kinds make none.  The evidence is the event
+ * The findings that one agent event makes, appended to out: tamper ->
+ * agent.tamper, webshell -> agent.webshell, store_corrupt ->
+ * agent.store_corrupt, attack -> attack.<attack> (the event's severity),
+ * block -> attack.block; other kinds make none.  The evidence is the event
  * itself.  Pure: no I/O, so alert routing can call it on any event.
  */
 enum sw_err sw_agent_event_findings(const json_t *ev, struct sw_findings *out);

@@ -21,8 +21,11 @@
 #include "server/api_register.h"
 #include "store/overview.h"
 
-/* How long a computed overview is served again (seconds). */
-#define OVERVIEW_TTL 10
+/* How long a computed overview is served again (seconds).  Computing one
+ * at 100,000 sites takes tens of milliseconds of CPU (hundreds on a loaded
+ * machine) and slows the other requests meanwhile; checks arrive every few
+ * minutes, so half a minute of age costs the dashboard nothing. */
+#define OVERVIEW_TTL 30
 #define OVERVIEW_SLOTS 64
 
 /* JSON of a check row. */
@@ -163,23 +166,41 @@ static int findings_list(struct sw_req *rq, struct sw_resp *rs)
 	return sw_resp_json(rs, 200, sw_api_page_json(items, total, &f));
 }
 
-/* The overview cache: computed JSON per key, shared by the threads. */
+/* The overview cache: computed JSON per key, shared by the threads.  An
+ * expired entry is refreshed by one request while the others are served
+ * the previous answer, so an expiry under load costs one computation, not
+ * one per waiting request. */
 static struct {
 	pthread_mutex_t mu;
-	struct { char key[160]; time_t at; json_t *json; } e[OVERVIEW_SLOTS];
+	struct { char key[160]; time_t at; json_t *json; int refreshing; } e[OVERVIEW_SLOTS];
 	unsigned next;
 } cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-/* A new reference to the cached overview of key, or NULL. */
-static json_t *cache_get(const char *key, time_t now)
+/*
+ * A new reference to the overview cached under key, or NULL.  *refresh is
+ * set when the caller is to compute it (absent, or expired and nobody is
+ * refreshing it yet); the caller then ends with cache_put or cache_drop.
+ */
+static json_t *cache_get(const char *key, time_t now, int *refresh)
 {
 	json_t *j = NULL;
+	int i;
 
+	*refresh = 1;
 	pthread_mutex_lock(&cache.mu);
-	for (int i = 0; i < OVERVIEW_SLOTS && !j; i++)
-		if (cache.e[i].json && !strcmp(cache.e[i].key, key) && now - cache.e[i].at < OVERVIEW_TTL &&
-		    now >= cache.e[i].at)
+	for (i = 0; i < OVERVIEW_SLOTS; i++)
+		if (cache.e[i].json && !strcmp(cache.e[i].key, key))
+			break;
+	if (i < OVERVIEW_SLOTS) {
+		int fresh = now >= cache.e[i].at && now - cache.e[i].at < OVERVIEW_TTL;
+
+		if (fresh || cache.e[i].refreshing) {
 			j = json_incref(cache.e[i].json);
+			*refresh = 0;
+		} else {
+			cache.e[i].refreshing = 1;
+		}
+	}
 	pthread_mutex_unlock(&cache.mu);
 	return j;
 }
@@ -200,6 +221,17 @@ static void cache_put(const char *key, time_t now, json_t *j)
 	snprintf(cache.e[slot].key, sizeof cache.e[slot].key, "%s", key);
 	cache.e[slot].at = now;
 	cache.e[slot].json = json_incref(j);
+	cache.e[slot].refreshing = 0;
+	pthread_mutex_unlock(&cache.mu);
+}
+
+/* Gives up a refresh that failed: the next request tries again. */
+static void cache_drop(const char *key)
+{
+	pthread_mutex_lock(&cache.mu);
+	for (int i = 0; i < OVERVIEW_SLOTS; i++)
+		if (cache.e[i].json && !strcmp(cache.e[i].key, key))
+			cache.e[i].refreshing = 0;
 	pthread_mutex_unlock(&cache.mu);
 }
 
@@ -213,6 +245,7 @@ static int overview(struct sw_req *rq, struct sw_resp *rs)
 	char key[160];
 	time_t now = time(NULL);
 	enum sw_err rc;
+	int refresh;
 	json_t *o;
 
 	if (sw_api_filter(rq, rs, sw_entity_get(SW_ENT_SITE), &f, &ab))
@@ -229,11 +262,13 @@ static int overview(struct sw_req *rq, struct sw_resp *rs)
 		 q.acc != NULL, q.acc && q.acc->region ? q.acc->region : "",
 		 q.acc ? q.acc->dept_id : 0, q.acc ? q.acc->unit_id : 0, q.region ? q.region : "",
 		 q.unit_type ? q.unit_type : "", q.group_id, q.now / 86400);
-	if ((o = cache_get(key, now)))
+	if ((o = cache_get(key, now, &refresh)) && !refresh)
 		return sw_resp_json(rs, 200, o);
 	sw_errbuf_clear(&eb);
-	if ((rc = sw_store_overview(rq->st, &q, &o, &eb)))
+	if ((rc = sw_store_overview(rq->st, &q, &o, &eb))) {
+		cache_drop(key);
 		return sw_resp_from_err(rs, rc, &eb);
+	}
 	cache_put(key, now, o);
 	return sw_resp_json(rs, 200, o);
 }

@@ -157,6 +157,8 @@ enum sw_err sw_text_lines_of(const char *html, size_t len, struct sw_text_lines 
 			rc = (out->title = strdup(d->title_text ? d->title_text : "")) ? SW_OK : SW_ENOMEM;
 	}
 	sw_doc_free(d);
+	/* A request thread parses rarely: do not keep a parser per thread. */
+	sw_doc_thread_cleanup();
 	free(utf8);
 	if (rc)
 		sw_text_lines_free(out);

@@ -14,5 +14,6 @@ const struct sw_route *const sw_server_tables[] = {
 	sw_api_routes_monitor,
 	sw_api_routes_evidence,
 	sw_api_routes_alert,
+	sw_api_routes_compliance,
 	NULL,
 };

@@ -8,12 +8,14 @@
  */
 #include "store/agent.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/scope.h"
 
-#define ACOLS "a.id, a.name, a.site_id, s.name, a.token_hash, a.hmac_key, a.created_at, " \
+#define ACOLS "a.id, a.name, a.site_id, x.name, a.token_hash, a.hmac_key, a.created_at, " \
 	      "a.ack_seq, a.last_hb, a.hb_interval, a.silent_since, a.heartbeat"
 #define AK_PAGE 1000
 
@@ -76,7 +78,7 @@ enum sw_err sw_store_agent_add(struct sw_store *st, const char *name, int64_t si
 enum sw_err sw_store_agent_by_name(struct sw_store *st, const char *name,
 				   struct sw_agent_row *out, struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT " ACOLS " FROM agents a JOIN sites s ON s.id = a.site_id "
+	static const char sql[] = "SELECT " ACOLS " FROM agents a JOIN sites x ON x.id = a.site_id "
 				  "WHERE a.name = ?1";
 	struct sw_stmt *s;
 	enum sw_err rc;
@@ -95,26 +97,40 @@ enum sw_err sw_store_agent_by_name(struct sw_store *st, const char *name,
 	return rc;
 }
 
-enum sw_err sw_store_agent_list(struct sw_store *st, int64_t site_id, int64_t unit_id,
+/* The agent list under a scope, built once per process (the statement
+ * cache keys on the text's address): agents are visible with their site. */
+static char list_sql[SW_SQL_MAX];
+static pthread_once_t list_once = PTHREAD_ONCE_INIT;
+
+static void list_build(void)
+{
+	sw__sql_cat(list_sql, "SELECT " ACOLS " FROM agents a JOIN sites x ON x.id = a.site_id%s "
+		    "WHERE (?%d = 0 OR a.site_id = ?%d) AND %s ORDER BY a.id",
+		    sw__scope_join(SW_ENT_SITE), SW_SCOPE_NPARAMS + 1, SW_SCOPE_NPARAMS + 1,
+		    sw__scope_sql(SW_ENT_SITE));
+}
+
+enum sw_err sw_store_agent_list(struct sw_store *st, int64_t site_id,
+				const struct sw_access *acc,
 				int (*cb)(void *arg, const struct sw_agent_row *a), void *arg,
 				struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT " ACOLS " FROM agents a JOIN sites s ON s.id = a.site_id "
-				  "WHERE (?1 = 0 OR a.site_id = ?1) AND (?2 = 0 OR s.unit_id = ?2) "
-				  "ORDER BY a.id";
+	struct sw__scope_vals v;
 	struct sw_agent_row a;
 	struct sw_stmt *s;
 	enum sw_err rc;
 	int row;
 
-	if ((rc = sw__store_q(st, sql, &s, eb)))
+	pthread_once(&list_once, list_build);
+	if ((rc = sw__store_q(st, list_sql, &s, eb)))
 		return rc;
-	st->ops->bind_int(s, 1, site_id);
-	st->ops->bind_int(s, 2, unit_id);
-	while (!(rc = st->ops->step(s, &row, eb)) && row) {
-		read_agent(st, s, &a);
-		if (cb(arg, &a))
-			break;
+	if (!(rc = sw__scope_bind(st, s, acc, &v, eb))) {
+		st->ops->bind_int(s, SW_SCOPE_NPARAMS + 1, site_id);
+		while (!(rc = st->ops->step(s, &row, eb)) && row) {
+			read_agent(st, s, &a);
+			if (cb(arg, &a))
+				break;
+		}
 	}
 	sw__store_q_done(st, s);
 	return rc;

@@ -37,9 +37,10 @@ enum sw_err sw_store_agent_add(struct sw_store *st, const char *name, int64_t si
 enum sw_err sw_store_agent_by_name(struct sw_store *st, const char *name,
 				   struct sw_agent_row *out, struct sw_errbuf *eb);
 
-/* Walks agents in id order, of site_id and of sites of unit_id (0: any);
- * a non-zero return stops. */
-enum sw_err sw_store_agent_list(struct sw_store *st, int64_t site_id, int64_t unit_id,
+/* Walks agents in id order, of site_id (0: any) among the sites acc
+ * admits (NULL: all; see struct sw_access); a non-zero return stops. */
+enum sw_err sw_store_agent_list(struct sw_store *st, int64_t site_id,
+				const struct sw_access *acc,
 				int (*cb)(void *arg, const struct sw_agent_row *a), void *arg,
 				struct sw_errbuf *eb);
 

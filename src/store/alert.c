@@ -110,21 +110,34 @@ enum sw_err sw_store_alert_lookup(struct sw_store *st, int64_t site_id, const ch
 	return rc;
 }
 
-/* Records that alert id was seen in check_id (once per check). */
-static enum sw_err sighting(struct sw_store *st, int64_t id, int64_t check_id,
+/* Sightings kept per alert besides the last (alerts.last_check_id) and
+ * the state changes: an alert seen every five minutes for a month would
+ * otherwise name nine thousand checks, and evidence needs the first ones
+ * (how it began), each reopening and the last, not every repeat. */
+#define CHECKS_KEPT 50
+
+/* Records that alert id was seen in check_id (once per check): always
+ * when `always`, else only while fewer than CHECKS_KEPT are recorded. */
+static enum sw_err sighting(struct sw_store *st, int64_t id, int64_t check_id, int always,
 			    struct sw_errbuf *eb)
 {
-	static const char sql[] = "INSERT INTO alert_checks (alert_id, check_id) VALUES (?1, ?2) "
+	static const char ins[] = "INSERT INTO alert_checks (alert_id, check_id) VALUES (?1, ?2) "
 				  "ON CONFLICT DO NOTHING";
+	static const char ins_few[] =
+		"INSERT INTO alert_checks (alert_id, check_id) SELECT CAST(?1 AS BIGINT), "
+		"CAST(?2 AS BIGINT) WHERE (SELECT COUNT(*) FROM alert_checks WHERE alert_id = ?1) < ?3 "
+		"ON CONFLICT DO NOTHING";
 	struct sw_stmt *s;
 	enum sw_err rc;
 
 	if (check_id <= 0)
 		return SW_OK;
-	if ((rc = sw__store_q(st, sql, &s, eb)))
+	if ((rc = sw__store_q(st, always ? ins : ins_few, &s, eb)))
 		return rc;
 	st->ops->bind_int(s, 1, id);
 	st->ops->bind_int(s, 2, check_id);
+	if (!always)
+		st->ops->bind_int(s, 3, CHECKS_KEPT);
 	rc = run(st, s, eb);
 	sw__store_q_done(st, s);
 	return rc;
@@ -175,7 +188,7 @@ enum sw_err sw_store_alert_insert(struct sw_store *st, const struct sw_alert_row
 	if (rc == SW_EINUSE)
 		return sw_errf(eb, rc, "no site %lld", (long long)r->site_id);
 	if (!rc)
-		rc = sighting(st, *id, r->first_check_id, eb);
+		rc = sighting(st, *id, r->first_check_id, 1, eb);
 	return rc;
 }
 
@@ -184,11 +197,13 @@ enum sw_err sw_store_alert_seen(struct sw_store *st, int64_t id, int64_t check_i
 				const char *state, int64_t until, struct sw_errbuf *eb)
 {
 	static const char seen[] =
-		"UPDATE alerts SET count = count + 1, last_seen = ?2, last_check_id = ?3, "
-		"severity = ?4, title = ?5, evidence = ?6 WHERE id = ?1";
+		"UPDATE alerts SET count = count + 1, last_seen = ?2, "
+		"last_check_id = COALESCE(?3, last_check_id), severity = ?4, title = ?5, "
+		"evidence = ?6 WHERE id = ?1";
 	static const char seen_state[] =
-		"UPDATE alerts SET count = count + 1, last_seen = ?2, last_check_id = ?3, "
-		"severity = ?4, title = ?5, evidence = ?6, state = ?7, state_at = ?2, "
+		"UPDATE alerts SET count = count + 1, last_seen = ?2, "
+		"last_check_id = COALESCE(?3, last_check_id), severity = ?4, title = ?5, "
+		"evidence = ?6, state = ?7, state_at = ?2, "
 		"suppressed_until = ?8, state_by = ?9, note = NULL WHERE id = ?1";
 	struct sw_stmt *s;
 	enum sw_err rc;
@@ -197,7 +212,10 @@ enum sw_err sw_store_alert_seen(struct sw_store *st, int64_t id, int64_t check_i
 		return rc;
 	st->ops->bind_int(s, 1, id);
 	st->ops->bind_int(s, 2, at);
-	st->ops->bind_int(s, 3, check_id);
+	if (check_id > 0)
+		st->ops->bind_int(s, 3, check_id);
+	else
+		st->ops->bind_text(s, 3, NULL); /* an event: the last check stays */
 	st->ops->bind_text(s, 4, severity);
 	st->ops->bind_text(s, 5, title);
 	st->ops->bind_text(s, 6, evidence);
@@ -212,7 +230,7 @@ enum sw_err sw_store_alert_seen(struct sw_store *st, int64_t id, int64_t check_i
 	rc = run(st, s, eb);
 	sw__store_q_done(st, s);
 	if (!rc)
-		rc = sighting(st, id, check_id, eb);
+		rc = sighting(st, id, check_id, state != NULL, eb);
 	return rc;
 }
 
@@ -384,8 +402,9 @@ enum sw_err sw_store_alert_checks(struct sw_store *st, int64_t id,
 				  int (*cb)(void *arg, int64_t check_id), void *arg,
 				  struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT check_id FROM alert_checks WHERE alert_id = ?1 "
-				  "ORDER BY check_id";
+	static const char sql[] = "SELECT check_id FROM alert_checks WHERE alert_id = ?1 UNION "
+				  "SELECT last_check_id FROM alerts WHERE id = ?1 AND last_check_id "
+				  "IS NOT NULL ORDER BY 1";
 	struct sw_stmt *s;
 	enum sw_err rc;
 	int row;

@@ -95,7 +95,9 @@ enum sw_err sw_store_alert_list(struct sw_store *st, const struct sw_alert_filte
 enum sw_err sw_store_site_visible(struct sw_store *st, const struct sw_access *acc,
 				  int64_t site_id, int *visible, struct sw_errbuf *eb);
 
-/* Walks the ids of the checks alert id was seen in, oldest first. */
+/* Walks the ids of the checks alert id was seen in, oldest first: the
+ * first 50 sightings, every one that changed its state (a reopening) and
+ * the last. */
 enum sw_err sw_store_alert_checks(struct sw_store *st, int64_t id,
 				  int (*cb)(void *arg, int64_t check_id), void *arg,
 				  struct sw_errbuf *eb);

@@ -173,6 +173,7 @@ struct sw_rect_filter {
 	int ready_only;          /* ready_to_verify set */
 	const char *finding_kind;
 	int64_t limit, offset;   /* limit 0: all */
+	const struct sw_access *acc; /* who asks (scope.c's site rule); NULL: everything */
 };
 
 /* Walks items by id (SW_RECT_*). */
@@ -225,6 +226,12 @@ enum { SW_SS_ID, SW_SS_NAME, SW_SS_URL, SW_SS_STATUS, SW_SS_UNIT_TYPE, SW_SS_REG
 enum sw_err sw_store_cmp_sites(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
 			       struct sw_errbuf *eb);
 
+/* The same walk over the sites acc may see only (NULL: every site):
+ * statistics, lists and reports computed from it never hold a site the
+ * user cannot see, nor (joined in memory by site) any row of one. */
+enum sw_err sw_store_cmp_sites_in(struct sw_store *st, const struct sw_access *acc,
+				  sw_cmp_row_cb cb, void *arg, struct sw_errbuf *eb);
+
 enum { SW_OF_SITE, SW_OF_KIND, SW_OF_SEVERITY, SW_OF_TITLE, SW_OF_CHECK };
 
 /* Walks the findings of every site's latest check (the open findings),
@@ -251,5 +258,45 @@ enum { SW_DP_ID, SW_DP_PARENT };
 /* Walks every department's id and parent (0: none). */
 enum sw_err sw_store_cmp_depts(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
 			       struct sw_errbuf *eb);
+
+/* ---- scoped reads and writes for the API (compliance_scope.c) ----
+ *
+ * Each applies acc (NULL: everything) in its SQL with the site rule of
+ * scope.c, so a row of a site the user cannot see never leaves the store.
+ * limit 0 means all. */
+
+/* Campaigns (id 0: all) with item counts over the visible items only;
+ * a scoped user sees only campaigns holding a visible site (SW_CAMP_*). */
+enum sw_err sw_store_campaigns_in(struct sw_store *st, int64_t id, const struct sw_access *acc,
+				  int64_t limit, int64_t offset, sw_cmp_row_cb cb, void *arg,
+				  struct sw_errbuf *eb);
+enum sw_err sw_store_campaign_count_in(struct sw_store *st, const struct sw_access *acc,
+				       int64_t *n, struct sw_errbuf *eb);
+
+/* Review items as sw_store_review_items walks them, visible sites only
+ * (SW_RI_*), and their count. */
+enum sw_err sw_store_review_items_in(struct sw_store *st, int64_t campaign_id, int64_t site_id,
+				     int pending, const struct sw_access *acc, int64_t limit,
+				     int64_t offset, sw_cmp_row_cb cb, void *arg,
+				     struct sw_errbuf *eb);
+enum sw_err sw_store_review_item_count_in(struct sw_store *st, int64_t campaign_id,
+					  int64_t site_id, int pending,
+					  const struct sw_access *acc, int64_t *n,
+					  struct sw_errbuf *eb);
+
+/* Tasks (id 0: any) of a site (0: any), visible sites only (SW_TASK_*),
+ * and their count. */
+enum sw_err sw_store_tasks_in(struct sw_store *st, int64_t id, int64_t site_id, int open_only,
+			      const struct sw_access *acc, int64_t limit, int64_t offset,
+			      sw_cmp_row_cb cb, void *arg, struct sw_errbuf *eb);
+enum sw_err sw_store_task_count_in(struct sw_store *st, int64_t site_id, int open_only,
+				   const struct sw_access *acc, int64_t *n,
+				   struct sw_errbuf *eb);
+
+/* Removes from a campaign the items of sites acc cannot see (a scoped
+ * user's campaign holds its own sites only); *left gets the items kept. */
+enum sw_err sw_store_review_items_prune(struct sw_store *st, int64_t campaign_id,
+					const struct sw_access *acc, int64_t *left,
+					struct sw_errbuf *eb);
 
 #endif

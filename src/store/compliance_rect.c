@@ -13,11 +13,6 @@
 
 #include "store/compliance_int.h"
 
-#define RECT_COLS "r.id, r.site_id, r.source, r.source_ref, r.finding_kind, r.severity, "  \
-		  "r.title, r.owner, r.deadline, r.status, r.ready_to_verify, r.evidence, " \
-		  "r.created_at, r.updated_at, r.fixed_at, r.verified_at, r.overdue_at, "   \
-		  "r.escalated_at, s.name"
-
 enum sw_err sw_store_rect_add(struct sw_store *st, const struct sw_rect_new *n, int64_t now,
 			      int64_t *id, struct sw_errbuf *eb)
 {
@@ -38,28 +33,29 @@ enum sw_err sw_store_rect_add(struct sw_store *st, const struct sw_rect_new *n, 
 	return rc;
 }
 
-/* The WHERE clause shared by the walk and the count. */
-#define RECT_WHERE                                                                          \
-	" FROM rectifications r JOIN sites s ON s.id = r.site_id WHERE (?1 = 0 OR r.id = ?1) " \
-	"AND (?2 = 0 OR r.site_id = ?2) AND (CAST(?3 AS TEXT) IS NULL OR r.status = ?3) "      \
-	"AND (?4 = 0 OR r.status IN ('open', 'in_progress', 'overdue')) "                      \
-	"AND (?5 = 0 OR r.ready_to_verify = 1) "                                                \
-	"AND (CAST(?6 AS TEXT) IS NULL OR r.finding_kind = ?6)"
-
+/* The walk and the count run scoped statements (compliance_scope.c):
+ * f->acc NULL binds "everything". */
 enum sw_err sw_store_rects(struct sw_store *st, const struct sw_rect_filter *f,
 			   sw_cmp_row_cb cb, void *arg, struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT " RECT_COLS RECT_WHERE " ORDER BY r.id LIMIT ?7 OFFSET ?8";
 	static const struct sw_rect_filter none;
+	struct sw__scope_vals v;
+	enum sw_err rc;
 
 	if (!f)
 		f = &none;
-	struct sw__cmp_arg a[] = {CA_I(f->id),        CA_I(f->site_id),    CA_T(f->status),
-				  CA_I(f->open_only), CA_I(f->ready_only), CA_T(f->finding_kind),
-				  CA_I(f->limit > 0 ? f->limit : INT64_MAX),
+	struct sw__cmp_arg a[] = {{0},  {0},
+				  {0},  {0},
+				  {0},  CA_I(f->id),
+				  CA_I(f->site_id),    CA_T(f->status),
+				  CA_I(f->open_only),  CA_I(f->ready_only),
+				  CA_T(f->finding_kind), CA_I(f->limit > 0 ? f->limit : INT64_MAX),
 				  CA_I(f->offset > 0 ? f->offset : 0)};
 
-	return sw__cmp_run(st, sql, a, 8, SW_RECT_SITE_NAME + 1, cb, arg, NULL, eb);
+	if ((rc = sw__cmp_scope_args(f->acc, &v, a, eb)))
+		return rc;
+	return sw__cmp_run(st, sw__cmp_scoped_sql(SW__CQ_RECTS), a, 13, SW_RECT_SITE_NAME + 1, cb,
+			   arg, NULL, eb);
 }
 
 /* Copies the first column into *(int64_t *)arg. */
@@ -72,16 +68,21 @@ static int copy_int(void *arg, const struct sw_cmp_row *r)
 enum sw_err sw_store_rect_count(struct sw_store *st, const struct sw_rect_filter *f,
 				int64_t *n, struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT COUNT(*)" RECT_WHERE;
 	static const struct sw_rect_filter none;
+	struct sw__scope_vals v;
+	enum sw_err rc;
 
 	if (!f)
 		f = &none;
-	struct sw__cmp_arg a[] = {CA_I(f->id),        CA_I(f->site_id),    CA_T(f->status),
-				  CA_I(f->open_only), CA_I(f->ready_only), CA_T(f->finding_kind)};
+	struct sw__cmp_arg a[] = {{0}, {0}, {0}, {0}, {0}, CA_I(f->id), CA_I(f->site_id),
+				  CA_T(f->status), CA_I(f->open_only), CA_I(f->ready_only),
+				  CA_T(f->finding_kind)};
 
 	*n = 0;
-	return sw__cmp_run(st, sql, a, 6, 1, copy_int, n, NULL, eb);
+	if ((rc = sw__cmp_scope_args(f->acc, &v, a, eb)))
+		return rc;
+	return sw__cmp_run(st, sw__cmp_scoped_sql(SW__CQ_RECT_COUNT), a, 11, 1, copy_int, n, NULL,
+			   eb);
 }
 
 enum sw_err sw_store_rect_update(struct sw_store *st, int64_t id, const char *status,

@@ -12,14 +12,7 @@
 enum sw_err sw_store_cmp_sites(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
 			       struct sw_errbuf *eb)
 {
-	static const char sql[] =
-		"SELECT s.id, s.name, s.url, s.status, u.type, u.region, u.dept_id, s.group_id, "
-		"s.icp, s.psb, s.gov_code, s.badge, s.mlps_grade, s.mlps_filing_no, "
-		"s.mlps_assess_date, u.name, st.last_check_id, st.checked_at FROM sites s "
-		"JOIN units u ON u.id = s.unit_id LEFT JOIN site_state st ON st.site_id = s.id "
-		"ORDER BY s.id";
-
-	return sw__cmp_run(st, sql, NULL, 0, SW_SS_CHECKED_AT + 1, cb, arg, NULL, eb);
+	return sw_store_cmp_sites_in(st, NULL, cb, arg, eb);
 }
 
 enum sw_err sw_store_cmp_open_findings(struct sw_store *st, sw_cmp_row_cb cb, void *arg,

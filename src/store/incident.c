@@ -276,9 +276,11 @@ enum sw_err sw_store_incident_checks(struct sw_store *st, int64_t incident_id,
 				     int (*cb)(void *arg, int64_t check_id), void *arg,
 				     struct sw_errbuf *eb)
 {
-	static const char sql[] = "SELECT DISTINCT ac.check_id FROM incident_alerts ia JOIN "
-				  "alert_checks ac ON ac.alert_id = ia.alert_id WHERE "
-				  "ia.incident_id = ?1 ORDER BY ac.check_id";
+	static const char sql[] = "SELECT ac.check_id FROM incident_alerts ia JOIN alert_checks ac "
+				  "ON ac.alert_id = ia.alert_id WHERE ia.incident_id = ?1 UNION "
+				  "SELECT a.last_check_id FROM incident_alerts ia JOIN alerts a ON "
+				  "a.id = ia.alert_id WHERE ia.incident_id = ?1 AND a.last_check_id "
+				  "IS NOT NULL ORDER BY 1";
 	struct sw_stmt *s;
 	enum sw_err rc;
 	int row;

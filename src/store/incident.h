@@ -78,8 +78,9 @@ enum sw_err sw_store_incident_alerts(struct sw_store *st, int64_t id,
 
 /*
  * Walks, in ascending order and each once, the ids of the checks in which
- * the findings of incident_id's alerts were seen (every recorded sighting,
- * so the first and last of each alert among them).  The evidence export
+ * the findings of incident_id's alerts were seen: of each alert its first
+ * 50 sightings, every reopening and its last (a month of repeats every
+ * five minutes adds nothing an examiner needs).  The evidence export
  * freezes exactly these.  Checks pruned by retention are still named: the
  * caller decides what a missing check means.
  */

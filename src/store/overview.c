@@ -520,7 +520,8 @@ static const char sql_daily_put[] =
 /* The region and unit type are the site's at the time of the check. */
 static const char sql_region_put[] =
 	"INSERT INTO region_daily (day, region, unit_type, checks, up_checks, findings) "
-	"SELECT ?1, u.region, u.type, ?2, ?3, ?4 FROM sites s JOIN units u ON u.id = s.unit_id "
+	"SELECT CAST(?1 AS INTEGER), u.region, u.type, CAST(?2 AS BIGINT), CAST(?3 AS BIGINT), "
+	"CAST(?4 AS BIGINT) FROM sites s JOIN units u ON u.id = s.unit_id "
 	"WHERE s.id = ?5 ON CONFLICT (day, region, unit_type) DO UPDATE SET checks = "
 	"region_daily.checks + excluded.checks, up_checks = region_daily.up_checks + "
 	"excluded.up_checks, findings = region_daily.findings + excluded.findings";

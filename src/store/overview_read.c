@@ -28,7 +28,7 @@
 	" AND (CAST(?9 AS BIGINT) IS NULL OR x.group_id = ?9)"                                  \
 	" AND (CAST(?10 AS BIGINT) IS NULL OR x.id = ?10)"                                      \
 	" AND (CAST(?11 AS TEXT) IS NULL OR cf.kind = ?11 OR substr(cf.kind, 1, CAST(?12 AS "  \
-	"BIGINT)) = CAST(?13 AS TEXT)) AND (CAST(?14 AS TEXT) IS NULL OR cf.severity = ?14) AND "
+	"INTEGER)) = CAST(?13 AS TEXT)) AND (CAST(?14 AS TEXT) IS NULL OR cf.severity = ?14) AND "
 
 static char sql_check[SW_SQL_MAX], sql_open[SW_SQL_MAX], sql_open_n[SW_SQL_MAX];
 static pthread_once_t once = PTHREAD_ONCE_INIT;

@@ -16,10 +16,10 @@ command -v jq >/dev/null || fail "jq is not installed (scripts/setup installs it
 NG="$W/nginx"
 SINK="$SW_BIN/sw_hook_sink"
 mkdir -p "$NG/www/www.a.gov.cn" "$NG/www/www.b.gov.cn" "$NG/tmp"
-NGINX_PID= HOOK_PID= DING_PID=
+NGINX_PID= HOOK_PID= DING_PID= WECOM_PID=
 cleanup() {
 	local p
-	for p in $NGINX_PID $HOOK_PID $DING_PID; do
+	for p in $NGINX_PID $HOOK_PID $DING_PID $WECOM_PID; do
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
@@ -80,12 +80,14 @@ sink() {
 	done
 	fail "receiver $name did not start"
 }
-touch "$W/hook.log" "$W/ding.log"
+touch "$W/hook.log" "$W/ding.log" "$W/wecom.log"
 sink hook --secret hooksecret
 HOOK_PID=$SINK_PID
 HOOK_PORT=$(cat "$W/hook.port")
 sink ding --dingtalk-secret SECdingsecret
 DING_PID=$SINK_PID
+sink wecom
+WECOM_PID=$SINK_PID
 
 A=www.a.gov.cn B=www.b.gov.cn
 RES=(--resolve "$A:$PORT:127.0.0.1" --resolve "$B:$PORT:127.0.0.1")
@@ -108,6 +110,8 @@ run 0 "$SW" channel add ding --kind dingtalk \
 	--url "http://127.0.0.1:$(cat "$W/ding.port")/robot/send?access_token=t0k" \
 	--secret SECdingsecret --dept 某市网信办
 run 1 "$SW" channel add bad --kind fax --url x
+run 0 "$SW" channel add wecom --kind wecom --min-severity critical \
+	--url "http://127.0.0.1:$(cat "$W/wecom.port")/cgi-bin/webhook/send?key=k3y" --site 某县人民政府
 run 2 "$SW" channel add bad --kind webhook
 run 1 "$SW" channel add bad --kind webhook --url ftp://x/
 # The pages carry no filing numbers or badge; compliance is not this test's.
@@ -145,6 +149,11 @@ eq "$(jq -r .body.msgtype "$W/ding.log")" markdown "DingTalk message type"
 jq -r .body.markdown.text "$W/ding.log" >"$W/ding.txt"
 has "$W/ding.txt" "某县人民政府"
 has "$W/ding.txt" "defacement."
+eq "$(lines "$W/wecom.log")" 1 "WeCom messages after the defacement (critical only)"
+eq "$(jq -r .body.msgtype "$W/wecom.log")" text "WeCom message type"
+eq "$(jq -r .query.key "$W/wecom.log")" k3y "WeCom robot key"
+jq -r .body.text.content "$W/wecom.log" >"$W/wecom.txt"
+has "$W/wecom.txt" "critical"
 
 # The same defacement seen again: counted, not notified again.
 sweep
@@ -163,6 +172,7 @@ eq "$(lines "$W/hook.log")" 2 "webhook messages after the dark link"
 eq "$(jq -r .verified "$W/hook.log" | sort -u)" true "webhook signatures"
 eq "$(tail -1 "$W/hook.log" | jq -r .body.site.name)" 某县教育局 "second message's site"
 eq "$(lines "$W/ding.log")" 2 "DingTalk messages after the dark link"
+eq "$(lines "$W/wecom.log")" 1 "WeCom messages after site B's dark link (not its channel)"
 run 0 "$SW" incident show "$INC_A" --json
 [ "$(jq '.checks | length' "$W/out")" -ge 2 ] || fail "incident A's checks"
 

@@ -73,21 +73,21 @@ eq "$(stat -c %a "$W/keys")" 700 "key directory mode"
 eq "$(stat -c %a "$W/keys/ledger-sm2.pem")" 600 "private key mode"
 
 run 0 "$SW" evidence export --check "$CHECK" --label case-1 -o "$W/case.tar" --json
-# Frozen after the fact from the stored check: request, response,
-# addresses, body, findings (the header block is kept only by a live
-# freeze); and the file.
-eq "$(jq .items "$W/out")" 6 "items exported"
+# Frozen live by the probe when the check raised its alerts: request and
+# its header block as sent, response and its raw header block, addresses,
+# body, findings; and the file.
+eq "$(jq .items "$W/out")" 8 "items exported"
 run 0 tar tvf "$W/case.tar"
 has "$W/out" case-1/manifest.txt
 has "$W/out" case-1/head.sig
 has "$W/out" "shell.php"
 run 0 "$SW" evidence verify "$W/case.tar" --json
 eq "$(jq .ok "$W/out")" true "verify"
-eq "$(jq '.items | length' "$W/out")" 6 "verified items"
+eq "$(jq '.items | length' "$W/out")" 8 "verified items"
 # The body item is the page's exact bytes.
 mkdir "$W/x"
 tar -xf "$W/case.tar" -C "$W/x"
-cmp "$W/x/case-1/items/"*-body.bin "$NG/www/index.html" || fail "frozen body differs from the page"
+cmp "$W/x/case-1/items/"*-body* "$NG/www/index.html" || fail "frozen body differs from the page"
 
 # The documented procedure, cut out of docs/evidence.md, runs as written.
 awk '/<!-- verify.sh begin -->/ { on = 1; next } /<!-- verify.sh end -->/ { on = 0 }
@@ -124,7 +124,7 @@ bad_case() {
 		has "$W/out" "$3"
 	fi
 }
-BODY=$(tar -tf "$W/case.tar" | grep -- '-body.bin$' | sed 's|^case-1/||')
+BODY=$(tar -tf "$W/case.tar" | grep -- '-body\.[a-z]*$' | sed 's|^case-1/||')
 SHELL_ITEM=$(tar -tf "$W/case.tar" | grep -- 'shell.php$' | sed 's|^case-1/||')
 bad_case $(($(data_at "$BODY") + 40)) "$BODY" "BAD: $BODY: hash mismatch"
 bad_case $(($(data_at "$SHELL_ITEM") + 3)) "$SHELL_ITEM" "BAD: $SHELL_ITEM: hash mismatch"

@@ -27,6 +27,8 @@ eq "$(jq length "$W/out")" 2 "agents enrolled"
 grep -q "$TOK" "$SITEWARDEN_DB" && fail "the agent token is stored in clear"
 printf 'admin-pass-1\n' >"$W/pw"
 run 0 "$SW" user add --name admin --role admin --password-file "$W/pw"
+printf 'op-pass-123\n' | run 0 "$SW" user add --name op --role operator --unit 单位甲
+printf 'far-pass-12\n' | run 0 "$SW" user add --name far --role supervisor --region 440000
 start_serve --no-probe
 login admin admin-pass-1 "$W/admin.jar"
 
@@ -126,6 +128,20 @@ eq "$(jq -r '.items[] | select(.name=="mac-agent") | [.findings[].check] | join(
 	store_corrupt "mac-agent's findings"
 eq "$(jq -r '.items[] | select(.name=="tok-agent") | .findings[] | select(.check=="webshell") | .severity' "$W/body")" \
 	critical "webshell severity"
+req "$W/admin.jar" GET "/api/agents?limit=1&offset=1"
+eq "$(jq -c '[.total, .limit, .offset, (.items | length), .items[0].name]' "$W/body")" \
+	'[2,1,1,1,"mac-agent"]' "a page of agents"
+req "$W/admin.jar" GET "/api/agents?limit=x"
+want 400 "a bad limit"
+# People see the agents of the sites they see.
+login op op-pass-123 "$W/op.jar"
+req "$W/op.jar" GET /api/agents
+want 200 "operator lists agents"
+eq "$(jq '.items | length' "$W/body")" 2 "the operator's unit's agents"
+login far far-pass-12 "$W/far.jar"
+req "$W/far.jar" GET /api/agents
+want 200 "a supervisor elsewhere lists agents"
+eq "$(jq '.items | length' "$W/body")" 0 "agents outside the supervisor's region"
 
 # --- heartbeats and silence -------------------------------------------------------------
 HB='{"agent":"tok-agent","time":"2026-11-25T08:00:00Z","version":"test","spool_depth":0}'

@@ -122,7 +122,7 @@ role_case "$W/sup.jar" "$SCSRF" POST /api/users "$NEW" 403
 role_case "$W/sup.jar" "$SCSRF" GET /api/audit "" 403
 role_case "$W/sup.jar" "$SCSRF" PATCH /api/users/1 '{"disabled":true}' 403
 role_case "$W/sup.jar" "$SCSRF" POST /api/users/1/password '{"password":"hijacked-1"}' 403
-role_case "$W/sup.jar" "$SCSRF" GET /api/agents "" 403
+role_case "$W/sup.jar" "$SCSRF" GET /api/agents "" 200
 role_case "$W/op.jar" "$OCSRF" GET /api/users "" 403
 role_case "$W/op.jar" "$OCSRF" POST /api/users "$NEW" 403
 role_case "$W/op.jar" "$OCSRF" GET /api/audit "" 403

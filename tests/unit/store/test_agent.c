@@ -33,13 +33,13 @@ static int64_t add(struct sw_store *st, enum sw_ent e, ...)
 	return id;
 }
 
-static int64_t make_site(struct sw_store *st)
+static int64_t make_site(struct sw_store *st, int64_t *unit_id)
 {
 	char unit[24];
 
-	snprintf(unit, sizeof unit, "%lld",
-		 (long long)add(st, SW_ENT_UNIT, "name", "单位", "type", "party_gov", "region",
-				"110000", NULL));
+	*unit_id = add(st, SW_ENT_UNIT, "name", "单位", "type", "party_gov", "region", "110105",
+		       NULL);
+	snprintf(unit, sizeof unit, "%lld", (long long)*unit_id);
 	return add(st, SW_ENT_SITE, "name", "政府网站", "url", "http://a.test/", "unit", unit,
 		   "status", "online", "review_state", "pending", NULL);
 }
@@ -85,7 +85,7 @@ static void test_agents(void **state)
 	struct sw_errbuf eb;
 	struct sw_agent_row a;
 	struct seen s = {0};
-	int64_t site = make_site(st), id, id2, ack, n;
+	int64_t unit, site = make_site(st, &unit), id, id2, ack, n;
 	int nf = 0;
 	struct sw_agent_finding_row f = {.seq = 3, .created_at = 1000, .kind = "agent.tamper",
 					 .severity = "high", .title = "file changed",
@@ -132,8 +132,23 @@ static void test_agents(void **state)
 	assert_int_equal(sw_store_agent_set_silent(st, id, 500, &eb), SW_OK);
 	assert_int_equal(sw_store_agent_heartbeat(st, id, 1000, "{\"a\":1}", &eb), SW_OK);
 	assert_int_equal(sw_store_agent_heartbeat(st, id, 1030, "{\"a\":2}", &eb), SW_OK);
-	assert_int_equal(sw_store_agent_list(st, site, 0, agent_cb, &s, &eb), SW_OK);
+	assert_int_equal(sw_store_agent_list(st, site, NULL, agent_cb, &s, &eb), SW_OK);
 	assert_int_equal(s.n, 2);
+	/* Scoped lists: an agent is visible with its site. */
+	{
+		struct sw_access none = {0}, mine = {.unit_id = unit}, other = {.unit_id = unit + 1},
+				 reg = {.region = "110000"}, far = {.region = "440000"};
+		const struct {
+			const struct sw_access *acc;
+			int want;
+		} cases[] = {{&none, 0}, {&mine, 2}, {&other, 0}, {&reg, 2}, {&far, 0}};
+		for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+			s.n = 0;
+			assert_int_equal(sw_store_agent_list(st, 0, cases[i].acc, agent_cb, &s, &eb),
+					 SW_OK);
+			assert_int_equal(s.n, cases[i].want);
+		}
+	}
 	assert_int_equal(sw_store_agent_by_name(st, "web-01", &a, &eb), SW_OK);
 	assert_int_equal(a.last_hb, 1030);
 	assert_int_equal(a.hb_interval, 30);

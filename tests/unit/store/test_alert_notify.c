@@ -7,6 +7,8 @@
  */
 #include "../alert/fixture.h"
 
+#include <poll.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "notify/notify.h"
@@ -18,7 +20,7 @@ static int64_t channel(struct fx *x, const char *name, const char *kind, const c
 {
 	struct sw_channel c = {.scope_id = scope_id, .digest_after = digest, .enabled = 1};
 	struct sw_errbuf eb;
-	int64_t id;
+	int64_t id = 0;
 
 	snprintf(c.name, sizeof c.name, "%s", name);
 	snprintf(c.kind, sizeof c.kind, "%s", kind);
@@ -310,13 +312,176 @@ static void test_signatures(void **state)
 	assert_string_equal(sign, "0PUR1j8g85Xg3vlFV%2FUrEcxXfF5HpCAGzcjrNfyJoyg%3D");
 }
 
+/* Listens on 127.0.0.1 (UDP or TCP); returns the socket, port in *port. */
+static int listener(int type, int *port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof a;
+	int fd = socket(AF_INET, type, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	if (type == SOCK_STREAM)
+		assert_int_equal(listen(fd, 4), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+/* Reads what arrives on fd within 5 s into buf. */
+static size_t receive(int fd, char *buf, size_t cap)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	ssize_t n;
+
+	assert_int_equal(poll(&p, 1, 5000), 1);
+	n = recv(fd, buf, cap - 1, 0);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	return (size_t)n;
+}
+
+/* RFC 5424 over UDP (one datagram) and TCP (octet counting), to
+ * collectors on 127.0.0.1. */
+static void test_syslog(void **state)
+{
+	struct sw_channel c = {.enabled = 1};
+	struct sw_notify_msg m = {.idem_key = "sw-s1-c2-ch3", .event = "alert.new", .site_id = 1,
+				  .severity = "high", .subject = "[sitewarden] 新告警\n暗链",
+				  .body = "{}"};
+	char buf[4096], want[64];
+	int port, fd, conn;
+
+	(void)state;
+	snprintf(c.kind, sizeof c.kind, "syslog");
+	fd = listener(SOCK_DGRAM, &port);
+	snprintf(c.url, sizeof c.url, "udp://127.0.0.1:%d", port);
+	assert_int_equal(sw_notify_send(&c, &m, 1700000000, NULL), SW_OK);
+	receive(fd, buf, sizeof buf);
+	close(fd);
+	assert_memory_equal(buf, "<131>1 2023-11-14T22:13:20Z ", 28);
+	assert_non_null(strstr(buf, " sitewarden "));
+	assert_non_null(strstr(buf, "[sitewarden@32473 id=\"sw-s1-c2-ch3\" event=\"alert.new\" "
+				    "site=\"1\" severity=\"high\"] \xEF\xBB\xBF[sitewarden] 新告警 暗链"));
+	fd = listener(SOCK_STREAM, &port);
+	snprintf(c.url, sizeof c.url, "tcp://127.0.0.1:%d", port);
+	assert_int_equal(sw_notify_send(&c, &m, 1700000000, NULL), SW_OK);
+	conn = accept(fd, NULL, NULL);
+	assert_true(conn >= 0);
+	receive(conn, buf, sizeof buf);
+	close(conn);
+	close(fd);
+	snprintf(want, sizeof want, "%zu <131>1 ", strlen(strchr(buf, ' ') + 1));
+	assert_memory_equal(buf, want, strlen(want));
+	snprintf(c.url, sizeof c.url, "udp://127.0.0.1");
+	assert_int_equal(sw_notify_send(&c, &m, 1700000000, NULL), SW_EINVAL);
+}
+
+/* A one-connection SMTP server on fd (a listening socket): answers the
+ * dialog of one plain mail and keeps the envelope and data. */
+struct smtp {
+	int fd;
+	char log[8192];
+	size_t n;
+};
+
+static void *smtp_serve(void *arg)
+{
+	struct smtp *sm = arg;
+	struct pollfd p = {.events = POLLIN};
+	int c = accept(sm->fd, NULL, NULL), data = 0;
+	char line[2048];
+	size_t used = 0;
+
+	if (c < 0)
+		return NULL;
+	p.fd = c;
+	send(c, "220 test ESMTP\r\n", 17, MSG_NOSIGNAL);
+	for (int rounds = 0; rounds < 2000 && poll(&p, 1, 5000) == 1; rounds++) {
+		ssize_t k = recv(c, line + used, sizeof line - 1 - used, 0);
+		char *nl;
+
+		if (k <= 0)
+			break;
+		used += (size_t)k;
+		line[used] = '\0';
+		while ((nl = strstr(line, "\r\n"))) {
+			const char *ans = NULL;
+			size_t len = (size_t)(nl - line) + 2;
+
+			if (sm->n + len < sizeof sm->log) {
+				memcpy(sm->log + sm->n, line, len);
+				sm->n += len;
+			}
+			if (data && !strncmp(line, ".\r\n", 3)) {
+				data = 0;
+				ans = "250 queued\r\n";
+			} else if (data) {
+				ans = NULL;
+			} else if (!strncmp(line, "EHLO", 4)) {
+				ans = "250-test\r\n250 SIZE 1000000\r\n";
+			} else if (!strncmp(line, "DATA", 4)) {
+				data = 1;
+				ans = "354 go on\r\n";
+			} else if (!strncmp(line, "QUIT", 4)) {
+				send(c, "221 bye\r\n", 9, MSG_NOSIGNAL);
+				close(c);
+				return NULL;
+			} else {
+				ans = "250 ok\r\n";
+			}
+			if (ans)
+				send(c, ans, strlen(ans), MSG_NOSIGNAL);
+			memmove(line, line + len, used - len + 1);
+			used -= len;
+		}
+	}
+	close(c);
+	return NULL;
+}
+
+/* Mail over plain SMTP: envelope, headers with the idempotency key, the
+ * UTF-8 subject encoded, the text in base64. */
+static void test_smtp(void **state)
+{
+	struct sw_channel c = {.enabled = 1};
+	struct sw_notify_msg m = {.idem_key = "sw-s1-c2-ch3", .event = "alert.new", .site_id = 1,
+				  .severity = "high", .subject = "[sitewarden] 新告警",
+				  .body = "{\"event\":\"alert.new\"}",
+				  .recipients = "a@example.test,b@example.test"};
+	struct smtp sm = {0};
+	struct sw_errbuf eb;
+	pthread_t t;
+	int port;
+
+	(void)state;
+	snprintf(c.kind, sizeof c.kind, "smtp");
+	snprintf(c.sender, sizeof c.sender, "sitewarden@example.test");
+	sm.fd = listener(SOCK_STREAM, &port);
+	snprintf(c.url, sizeof c.url, "smtp://127.0.0.1:%d", port);
+	assert_int_equal(pthread_create(&t, NULL, smtp_serve, &sm), 0);
+	sw_errbuf_clear(&eb);
+	if (sw_notify_send(&c, &m, 1700000000, &eb))
+		fail_msg("smtp: %s", eb.msg);
+	pthread_join(t, NULL);
+	close(sm.fd);
+	sm.log[sm.n] = '\0';
+	assert_non_null(strstr(sm.log, "MAIL FROM:<sitewarden@example.test>"));
+	assert_non_null(strstr(sm.log, "RCPT TO:<a@example.test>"));
+	assert_non_null(strstr(sm.log, "RCPT TO:<b@example.test>"));
+	assert_non_null(strstr(sm.log, "Idempotency-Key: sw-s1-c2-ch3\r\n"));
+	assert_non_null(strstr(sm.log, "Subject: =?UTF-8?B?W3NpdGV3YXJkZW5dIOaWsOWRiuitpg==?="));
+	assert_non_null(strstr(sm.log, "Content-Transfer-Encoding: base64"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backoff),	  cmocka_unit_test(test_route),
 		cmocka_unit_test(test_responsible), cmocka_unit_test(test_retry),
 		cmocka_unit_test(test_digest),	  cmocka_unit_test(test_channels),
-		cmocka_unit_test(test_signatures),
+		cmocka_unit_test(test_signatures), cmocka_unit_test(test_syslog),
+		cmocka_unit_test(test_smtp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
