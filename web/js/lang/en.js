@@ -216,4 +216,6 @@ export default {
   'site.rt_no_checks': 'Not checked yet.',
   'sites.none': 'No site matches.',
   'imp.line_n': '(line {n} of the file)',
+  'stats.col.rect_overdue': 'Rectification overdue',
+  'stats.col.mlps_overdue': 'MLPS overdue',
 };

@@ -214,4 +214,6 @@ export default {
   'site.rt_no_checks': '还没有检测记录。',
   'sites.none': '没有符合条件的网站。',
   'imp.line_n': '（文件第 {n} 行）',
+  'stats.col.rect_overdue': '整改逾期',
+  'stats.col.mlps_overdue': '测评逾期',
 };

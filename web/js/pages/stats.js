@@ -39,7 +39,7 @@ function facts(pairs) {
 export async function render(main, { query }) {
   const f = Object.fromEntries(KEYS.map((k) => [k, query.get(k) || '']));
   const ctl = {
-    region: h('input#s-region', { type: 'text', value: f.region, placeholder: t('filter.region.ph'), size: 8 }),
+    region: h('input#s-region', { type: 'text', value: f.region, placeholder: t('filter.region.ph'), size: 11 }),
     unit_type: select({ id: 's-unit_type' }, [['', t('filter.all')], ...unitTypes()], f.unit_type),
     dept: h('input#s-dept', { type: 'text', value: f.dept, placeholder: t('filter.group.ph'), size: 10 }),
     group: h('input#s-group', { type: 'text', value: f.group, placeholder: t('filter.group.ph'), size: 10 }),
@@ -128,10 +128,10 @@ export async function render(main, { query }) {
     ['stats.sites', (r) => (r.s ? fmtNum(r.s.sites.total) : h('span.error', r.err.message))],
     ['stats.id.completeness', (r) => (r.s ? pct(r.s.identification.completeness) : '')],
     ['stats.col.mlps_filed', (r) => (r.s ? t('stats.of_n', { a: r.s.mlps.filed, n: r.s.mlps.filing_required }) : '')],
-    ['stats.m.overdue', (r) => (r.s ? fmtNum(r.s.mlps.overdue) : '')],
+    ['stats.col.mlps_overdue', (r) => (r.s ? fmtNum(r.s.mlps.overdue) : '')],
     ['stats.rv.completion', (r) => (r.s ? pct(r.s.reviews.completion) : '')],
     ['stats.f.open', (r) => (r.s ? fmtNum(r.s.findings.open) : '')],
-    ['stats.r.overdue', (r) => (r.s ? fmtNum(r.s.rectification.overdue) : '')],
+    ['stats.col.rect_overdue', (r) => (r.s ? fmtNum(r.s.rectification.overdue) : '')],
   ];
   const work = [];
   work.push((async () => {
