@@ -283,7 +283,7 @@ enum sw_err sw_report_tick_r(struct sw_store *st, int64_t now,
 	struct runs *rs = calloc(1, sizeof *rs);
 	char period[32];
 	int64_t end;
-	enum sw_err rc;
+	enum sw_err rc, failed = SW_OK;
 
 	if (!out)
 		out = &local;
@@ -294,20 +294,25 @@ enum sw_err sw_report_tick_r(struct sw_store *st, int64_t now,
 		return sw_errf(eb, SW_ENOMEM, "out of memory");
 	}
 	rc = sw_store_scheds(st, 0, NULL, take_sched, ss, eb);
+	/* One schedule that cannot make its report (its scope's department
+	 * gone, a full disk) must not hold up the others nor the sends: the
+	 * first such error is returned after everything else was done. */
 	for (size_t i = 0; !rc && i < ss->n; i++) {
 		const struct sched *x = &ss->v[i];
 		int exists = 0, made = 0;
+		struct sw_errbuf one;
+		enum sw_err r1;
 
-		if ((rc = sw_report_last_period(x->every, now, period, &end, eb)))
-			break;
-		/* a period that ended before the schedule existed is not owed */
-		if (end <= x->created)
-			continue;
-		if ((rc = sw_store_report_run_exists(st, x->id, period, &exists, eb)) || exists)
-			continue;
-		if ((rc = make_run(st, x, period, now, &made, eb)))
-			break;
-		out->made += made;
+		sw_errbuf_clear(&one);
+		if ((r1 = sw_report_last_period(x->every, now, period, &end, &one)) == SW_OK &&
+		    end > x->created && /* a period ended before the schedule is not owed */
+		    (r1 = sw_store_report_run_exists(st, x->id, period, &exists, &one)) == SW_OK &&
+		    !exists && (r1 = make_run(st, x, period, now, &made, &one)) == SW_OK)
+			out->made += made;
+		if (r1 && !failed) {
+			failed = r1;
+			sw_errf(eb, r1, "report schedule %s: %s", x->name, one.msg);
+		}
 	}
 	if (!rc)
 		rc = sw_store_report_runs(st, 0, now, 1, take_run, rs, eb);
@@ -338,7 +343,7 @@ enum sw_err sw_report_tick_r(struct sw_store *st, int64_t now,
 		free(rs->v[i].content);
 	free(rs);
 	free(ss);
-	return rc;
+	return rc ? rc : failed;
 }
 
 json_t *sw_report_sched_json(const struct sw_cmp_row *r)
