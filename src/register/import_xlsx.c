@@ -119,6 +119,29 @@ out:
 	return rc;
 }
 
+/* Copies the sheet name into the stats, cut (if ever) at a character
+ * boundary so that what is printed stays UTF-8. */
+static void keep_name(char *dst, size_t n, const char *name)
+{
+	size_t len = strlen(name), i, want;
+
+	if (len < n) {
+		memcpy(dst, name, len + 1);
+		return;
+	}
+	len = n - 1;
+	for (i = len; i > 0 && ((unsigned char)name[i - 1] & 0xc0) == 0x80;)
+		i--;
+	if (i > 0) {
+		unsigned char lead = (unsigned char)name[i - 1];
+
+		want = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+		len = len - (i - 1) >= want ? len : i - 1;
+	}
+	memcpy(dst, name, len);
+	dst[len] = '\0';
+}
+
 enum sw_err sw__imp_xlsx(struct sw__imp *imp, const char *data, size_t len, const char *sheet,
 			 struct sw_errbuf *eb)
 {
@@ -129,7 +152,7 @@ enum sw_err sw__imp_xlsx(struct sw__imp *imp, const char *data, size_t len, cons
 
 	if ((rc = sw_xlsx_open(data, len, sheet, NULL, &x, eb)))
 		return rc;
-	snprintf(imp->stats->sheet, sizeof imp->stats->sheet, "%s", sw_xlsx_sheet_name(x));
+	keep_name(imp->stats->sheet, sizeof imp->stats->sheet, sw_xlsx_sheet_name(x));
 	if ((rc = header(imp, x, eb))) {
 		if (rc == SW_ENOTFOUND)
 			rc = sw_errf(eb, SW_EINVAL, "sheet '%s' is empty", sw_xlsx_sheet_name(x));

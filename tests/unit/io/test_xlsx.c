@@ -24,6 +24,7 @@
 #include <zip.h>
 
 #include "../testutil.h"
+#include "io/charset.h"
 #include "io/xlsx.h"
 #include "register/import.h"
 
@@ -814,6 +815,41 @@ static void test_import_format(void **state)
 	free(b.p);
 }
 
+/* A sheet name longer than the stats keep is cut at a character boundary
+ * (Excel allows 31 characters; a hand-made file anything). */
+static void test_import_long_sheet_name(void **state)
+{
+	struct sw_store *st = *state;
+	char wb[1024], name[400] = "";
+	struct sw_import_stats stats;
+	struct sw_errbuf eb;
+	struct blob b;
+
+	for (int i = 0; i < 100; i++)
+		strcat(name, "表");
+	snprintf(wb, sizeof wb,
+		 "<workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+		 "relationships\"><sheets><sheet name=\"%s\" r:id=\"rId1\"/></sheets></workbook>",
+		 name);
+	{
+		const struct part p[] = {
+			{"xl/workbook.xml", wb, 0},
+			{"xl/_rels/workbook.xml.rels", wb_rels, 0},
+			{"xl/worksheets/sheet1.xml",
+			 SHEET("<row><c t=\"inlineStr\"><is><t>网站名称</t></is></c></row>"), 0},
+		};
+
+		make_zip(p, 3, &b);
+	}
+	sw_errbuf_clear(&eb);
+	assert_int_equal(sw_import_buffer_opts(st, b.p, b.n, NULL, &stats, NULL, NULL, &eb),
+			 SW_EINVAL);
+	assert_int_equal(strlen(stats.sheet), 126); /* 42 characters of 3 bytes */
+	assert_true(sw_utf8_valid(stats.sheet, strlen(stats.sheet)));
+	assert_int_equal(strncmp(stats.sheet, name, 126), 0);
+	free(b.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -834,6 +870,8 @@ int main(void)
 		cmocka_unit_test(test_merge_overlap),
 		cmocka_unit_test_setup_teardown(test_import_form, sw_test_setup, sw_test_teardown),
 		cmocka_unit_test_setup_teardown(test_import_format, sw_test_setup, sw_test_teardown),
+		cmocka_unit_test_setup_teardown(test_import_long_sheet_name, sw_test_setup,
+						sw_test_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
