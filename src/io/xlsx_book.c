@@ -376,6 +376,7 @@ static void sst_end(struct sw__xml *xml, const char *name)
 			x->sst = a;
 			x->sst_cap = cap;
 		}
+		xml->len = xml->buf ? sw__xlsx_unescape(xml->buf, xml->len) : 0;
 		if (xml->len == 0)
 			x->sst[x->nsst++] = 0;
 		else if ((rc = sw__xlsx_keep(x, xml->buf, xml->len, &x->sst[x->nsst++])))

@@ -122,6 +122,10 @@ enum sw_err sw__xlsx_sheet(struct sw_xlsx *x, struct sw_errbuf *eb);
 const char *sw__xlsx_number(const struct sw_xlsx *x, const char *raw, long xf, char *buf,
 			    size_t n);
 
+/* Decodes the _xHHHH_ escapes of a string's text s[0..len) in place (the
+ * result is never longer); returns the new length. */
+size_t sw__xlsx_unescape(char *s, size_t len);
+
 /* True when the number format (built-in id, or custom code when code is
  * not NULL) shows a date. */
 int sw__xlsx_is_date_format(long id, const char *code);

@@ -125,7 +125,9 @@ static const char *cell_text(struct sw__xml *xml, struct sheet *s, char *buf, si
 		return strlen(v) > 10 && v[10] == 'T' ? (snprintf(buf, n, "%.10s", v), buf) : v;
 	if (!strcmp(s->type, "n") && *v)
 		return sw__xlsx_number(x, v, s->xf, buf, n);
-	return v; /* inlineStr, str (a formula's text), e (an error such as #N/A) */
+	if (*v && strcmp(s->type, "e") != 0) /* inlineStr, str (a formula's text) */
+		xml->len = sw__xlsx_unescape(xml->buf, xml->len);
+	return v; /* e: an error such as #N/A */
 }
 
 /* Stores the finished cell when it has a value. */

@@ -13,6 +13,9 @@
  *    a number is a date is said only by its cell format: built-in format
  *    ids 14-17, 22 and the East Asian date ids, or a custom format code with
  *    a year, day or month token outside quotes and brackets.
+ *  - Text may hold characters XML cannot carry (a CR from Alt+Enter on
+ *    Windows, other controls) escaped as _xHHHH_; a literal "_x" before
+ *    four hex digits is itself escaped as _x005F_.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -145,6 +148,55 @@ const char *sw__xlsx_number(const struct sw_xlsx *x, const char *raw, long xf, c
 	if ((r = expand(raw, buf, n)))
 		return r;
 	return raw;
+}
+
+/* The value of the four hex digits at p, or -1. */
+static long hex4(const char *p)
+{
+	long v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int c = (unsigned char)p[i], d = c >= '0' && c <= '9'   ? c - '0'
+					       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+					       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+								      : -1;
+
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+size_t sw__xlsx_unescape(char *s, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len;) {
+		long v = i + 7 <= len && s[i] == '_' && s[i + 1] == 'x' && s[i + 6] == '_'
+				 ? hex4(s + i + 2)
+				 : -1;
+
+		/* NUL and surrogate halves would make the text unusable or
+		 * invalid UTF-8: such an escape stays as written. */
+		if (v <= 0 || (v >= 0xd800 && v <= 0xdfff)) {
+			s[o++] = s[i++];
+			continue;
+		}
+		if (v < 0x80) {
+			s[o++] = (char)v;
+		} else if (v < 0x800) {
+			s[o++] = (char)(0xc0 | v >> 6);
+			s[o++] = (char)(0x80 | (v & 0x3f));
+		} else {
+			s[o++] = (char)(0xe0 | v >> 12);
+			s[o++] = (char)(0x80 | (v >> 6 & 0x3f));
+			s[o++] = (char)(0x80 | (v & 0x3f));
+		}
+		i += 7;
+	}
+	s[o] = '\0';
+	return o;
 }
 
 int sw__xlsx_ref(const char *s, uint32_t *col, uint32_t *row)

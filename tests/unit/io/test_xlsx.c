@@ -386,6 +386,24 @@ static void test_hand_cells(void **state)
 	free(b.p);
 }
 
+/* Characters XML cannot carry, escaped as _xHHHH_ (and "_x" itself as
+ * _x005F_); NUL and surrogate escapes stay as written; numbers are never
+ * unescaped. */
+static void test_escapes(void **state)
+{
+	static const char sst[] =
+		"<sst><si><t>a_x000D_b_x005F_x0041_</t></si><si><t>_x0000__xD800__x41_</t></si></sst>";
+	struct blob b;
+
+	(void)state;
+	mini(SHEET("<row><c t=\"s\"><v>0</v></c><c t=\"s\"><v>1</v></c>"
+		   "<c t=\"inlineStr\"><is><t>_x4E2D_文_x000a_</t></is></c>"
+		   "<c t=\"str\"><v>_x0031_</v></c><c t=\"e\"><v>_x0031_</v></c></row>"),
+	     sst, NULL, &b);
+	expect(&b, NULL, "1:[a\rb_x0041_][_x0000__xD800__x41_][中文\n][1][_x0031_]\n");
+	free(b.p);
+}
+
 /* The 1904 date system. */
 static void test_date1904(void **state)
 {
@@ -859,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_sheet_choice),
 		cmocka_unit_test(test_merged),
 		cmocka_unit_test(test_hand_cells),
+		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_date1904),
 		cmocka_unit_test(test_not_workbooks),
 		cmocka_unit_test(test_encrypted_entry),
