@@ -81,11 +81,13 @@ struct sw__xml {
 void sw__xml_fail(struct sw__xml *xml, enum sw_err rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* The local part of an expat name "namespace|local" (namespaces differ
- * between transitional and strict OOXML; local names do not). */
+/* The local part of a name "prefix:local" (namespaces and prefixes differ
+ * between generators and between transitional and strict OOXML; local
+ * names do not). */
 const char *sw__xml_local(const char *name);
 
-/* The value of the attribute whose local name is `name`, or NULL. */
+/* The value of the attribute whose local name is `name` (namespace
+ * declarations aside), or NULL. */
 const char *sw__xml_attr(const char **atts, const char *name);
 
 /* Empties the gathered character data. */

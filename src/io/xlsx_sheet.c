@@ -92,7 +92,10 @@ static void cell_start(struct sw__xml *xml, struct sheet *s, const char **atts)
 	s->col = col;
 	s->have_col = 1;
 	s->in_cell = 1;
-	snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
+	t = t ? t : "n";
+	if (strlen(t) >= sizeof s->type)
+		t = "?"; /* no type is that long: read as text */
+	strcpy(s->type, t);
 	s->xf = st ? strtol(st, NULL, 10) : 0;
 	sw__xml_clear(xml);
 }
