@@ -831,6 +831,23 @@ static void test_import_format(void **state)
 			 SW_EINVAL);
 	assert_non_null(strstr(eb.msg, "no sheet called"));
 	free(b.p);
+	/* A sheet with nothing but formatting. */
+	mini(SHEET("<row r=\"2\"><c r=\"B2\" s=\"1\"/></row>"), NULL, NULL, &b);
+	sw_errbuf_clear(&eb);
+	assert_int_equal(sw_import_buffer_opts(st, b.p, b.n, NULL, &stats, NULL, NULL, &eb),
+			 SW_EINVAL);
+	assert_non_null(strstr(eb.msg, "sheet 'S1' is empty"));
+	free(b.p);
+	/* A header merged down onto a row the sheet does not have. */
+	mini("<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>网站名称</t></is></c>"
+	     "</row><row r=\"3\"><c t=\"inlineStr\"><is><t>x</t></is></c></row></sheetData>"
+	     "<mergeCells><mergeCell ref=\"A1:A2\"/></mergeCells></worksheet>",
+	     NULL, NULL, &b);
+	sw_errbuf_clear(&eb);
+	assert_int_equal(sw_import_buffer_opts(st, b.p, b.n, NULL, &stats, NULL, NULL, &eb),
+			 SW_EINVAL);
+	assert_non_null(strstr(eb.msg, "row 1: the header's merged cells reach row 2"));
+	free(b.p);
 }
 
 /* A sheet name longer than the stats keep is cut at a character boundary
