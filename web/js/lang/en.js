@@ -56,7 +56,7 @@ export default {
   'ev.verify': 'Verify a package', 'ev.verify_help': 'Choose an exported evidence package to check its integrity and signature.',
   'ev.verify_btn': 'Verify', 'ev.ok': 'The package is intact.', 'ev.bad': 'The package FAILED verification!',
   'ev.items': '{n} items', 'ev.item': 'Item', 'ev.reason': 'Reason',
-  'imp.upload': 'Upload a register file', 'imp.help': 'A CSV register (UTF-8 or GBK), with Chinese or English headers; save Excel sheets as CSV first. If any row is wrong, nothing is imported.',
+  'imp.upload': 'Upload a register file', 'imp.help': 'A CSV register (UTF-8 or GBK) or an Excel workbook (.xlsx, its first sheet), with Chinese or English headers. If any row is wrong, nothing is imported.',
   'imp.check': 'Check only', 'imp.submit': 'Import', 'imp.choose': 'Choose a file first.', 'imp.dry_ok': 'Checked, ready to import:',
   'imp.done': 'Imported:', 'imp.rejected': '{n} problems found; nothing was imported.', 'imp.row': 'Row', 'imp.column': 'Column',
   'imp.message': 'Problem', 'imp.row_n': 'row {n}',
@@ -216,6 +216,7 @@ export default {
   'site.rt_no_checks': 'Not checked yet.',
   'sites.none': 'No site matches.',
   'imp.line_n': '(line {n} of the file)',
+  'imp.cell_n': '(cell {c})',
   'stats.col.rect_overdue': 'Rectification overdue',
   'stats.col.mlps_overdue': 'MLPS overdue',
 };

@@ -54,7 +54,7 @@ export default {
   'ev.export': '导出证据包', 'ev.export_help': '在事件详情页导出该事件的证据包。', 'ev.verify': '校验证据包',
   'ev.verify_help': '选择导出的证据包文件，校验其完整性与签名。', 'ev.verify_btn': '校验', 'ev.ok': '证据包完整，校验通过。',
   'ev.bad': '证据包校验未通过！', 'ev.items': '共 {n} 项证据', 'ev.item': '项目', 'ev.reason': '原因',
-  'imp.upload': '上传登记表', 'imp.help': '支持 CSV 登记表（UTF-8 或 GBK 编码），表头可用中文或英文；Excel 表格请先另存为 CSV。任一行有误则整个文件都不导入。',
+  'imp.upload': '上传登记表', 'imp.help': '支持 CSV 登记表（UTF-8 或 GBK 编码）和 Excel 工作簿（.xlsx，读取第一个工作表），表头可用中文或英文。任一行有误则整个文件都不导入。',
   'imp.check': '仅校验', 'imp.submit': '导入', 'imp.choose': '请先选择文件。', 'imp.dry_ok': '校验通过，可以导入：',
   'imp.done': '导入完成：', 'imp.rejected': '发现 {n} 处错误，未导入任何数据。', 'imp.row': '行', 'imp.column': '列',
   'imp.message': '错误说明', 'imp.row_n': '第 {n} 行',
@@ -214,6 +214,7 @@ export default {
   'site.rt_no_checks': '还没有检测记录。',
   'sites.none': '没有符合条件的网站。',
   'imp.line_n': '（文件第 {n} 行）',
+  'imp.cell_n': '（单元格 {c}）',
   'stats.col.rect_overdue': '整改逾期',
   'stats.col.mlps_overdue': '测评逾期',
 };
