@@ -121,6 +121,7 @@ int sw_cmd_import(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_export(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_policy(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_migrate(struct sw_cli *cli, int argc, char **argv);
+int sw_cmd_node(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_probe(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_serve(struct sw_cli *cli, int argc, char **argv);
 int sw_cmd_user(struct sw_cli *cli, int argc, char **argv);

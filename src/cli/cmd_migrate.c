@@ -1,11 +1,12 @@
 /*
  * cmd_migrate.c - `sitewarden migrate --from SRC --to DST`: copies a whole
- * register from one store to another, usually from the SQLite file a
- * deployment started with to the PostgreSQL database it grows into.
+ * store to another, usually from the SQLite file a deployment started
+ * with to the PostgreSQL database it grows into.
  *
  * The copy goes through the store interface only, so it knows nothing of
  * either dialect: every entity in id order with its ids and timestamps,
- * then the side tables.  All of it is one transaction on the target with
+ * then the side tables, then everything else (history, users, alerts,
+ * compliance, evidence: store/copy.h) row by row as it is.  All of it is one transaction on the target with
  * references checked at commit (a department may name a parent with a
  * larger id), and the row counts of both sides must agree before it
  * commits.  The source is read inside a transaction too, so a copy taken
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/copy.h"
 
 /* The tables a copy counts: the entities, then the side tables. */
 enum { T_DOMAINS = SW_ENT__COUNT, T_LINKS, T_POLICY, T__COUNT };
@@ -37,9 +39,13 @@ struct copy {
 static int migrate_help(FILE *f)
 {
 	fprintf(f, "usage: sitewarden migrate --from SOURCE --to TARGET\n"
-		   "\nCopies the whole register (every record with its id and timestamps, host\n"
-		   "names, responsibility links, policies) from SOURCE to TARGET, each a\n"
-		   "database file or a postgresql:// address, typically\n"
+		   "\nCopies the whole store from SOURCE to TARGET, each a database file or a\n"
+		   "postgresql:// address: the register (every record with its id and\n"
+		   "timestamps, host names, responsibility links, policies) and everything\n"
+		   "else as it is: monitoring history, snapshots, baselines, users, sessions,\n"
+		   "audit log, agents and their events, alerts, incidents, notifications,\n"
+		   "compliance records and the evidence ledger (its chain verifies on the\n"
+		   "copy with the same key directory).  Typically\n"
 		   "  sitewarden migrate --from var/sitewarden.db --to postgresql://sw@db/sitewarden\n"
 		   "TARGET must be empty (a new database; its tables are created).  The copy\n"
 		   "is one transaction: it commits only when every table has as many rows on\n"
@@ -194,21 +200,29 @@ static enum sw_err copy_all(struct sw_store *src, struct sw_store *dst, struct s
 	return rc ? rc : c.rc;
 }
 
-/* Compares the counts of both sides, prints them, and returns SW_ESTORE
- * naming the first table that differs. */
+/* Prints one table's counts; SW_ESTORE (the first only) when they differ. */
+static enum sw_err verify_one(const char *name, int64_t a, int64_t b, enum sw_err rc,
+			      struct sw_errbuf *eb)
+{
+	printf("%-26s %10" PRId64 " %10" PRId64 "%s\n", name, a, b, a == b ? "" : "  MISMATCH");
+	if (a != b && !rc)
+		rc = sw_errf(eb, SW_ESTORE, "%s: %" PRId64 " row(s) in the source, %" PRId64
+			     " in the target; nothing was copied", name, a, b);
+	return rc;
+}
+
+/* Compares the counts of both sides (the register's, then the rest's),
+ * prints them, and returns SW_ESTORE naming the first table that differs. */
 static enum sw_err verify(const int64_t a[T__COUNT], const int64_t b[T__COUNT],
-			  struct sw_errbuf *eb)
+			  const struct sw_copy_table *rest, size_t nrest, struct sw_errbuf *eb)
 {
 	enum sw_err rc = SW_OK;
 
-	printf("%-16s %10s %10s\n", "table", "source", "target");
-	for (int t = 0; t < T__COUNT; t++) {
-		printf("%-16s %10" PRId64 " %10" PRId64 "%s\n", table_name(t), a[t], b[t],
-		       a[t] == b[t] ? "" : "  MISMATCH");
-		if (a[t] != b[t] && !rc)
-			rc = sw_errf(eb, SW_ESTORE, "%s: %" PRId64 " row(s) in the source, %" PRId64
-				     " in the target; nothing was copied", table_name(t), a[t], b[t]);
-	}
+	printf("%-26s %10s %10s\n", "table", "source", "target");
+	for (int t = 0; t < T__COUNT; t++)
+		rc = verify_one(table_name(t), a[t], b[t], rc, eb);
+	for (size_t i = 0; i < nrest; i++)
+		rc = verify_one(rest[i].name, rest[i].src, rest[i].dst, rc, eb);
 	return rc;
 }
 
@@ -217,6 +231,8 @@ static enum sw_err verify(const int64_t a[T__COUNT], const int64_t b[T__COUNT],
 static enum sw_err migrate(struct sw_store *src, struct sw_store *dst, struct sw_errbuf *eb)
 {
 	int64_t a[T__COUNT] = {0}, b[T__COUNT] = {0};
+	struct sw_copy_table rest[SW_COPY_TABLES_MAX];
+	size_t nrest = 0;
 	enum sw_err rc;
 
 	if ((rc = sw_store_begin(src, eb)))
@@ -226,9 +242,9 @@ static enum sw_err migrate(struct sw_store *src, struct sw_store *dst, struct sw
 		return rc;
 	}
 	if (!(rc = sw_store_defer_refs(dst, eb)) && !(rc = empty_target(src, dst, eb)) &&
-	    !(rc = copy_all(src, dst, eb)) && !(rc = count_all(src, a, eb)) &&
-	    !(rc = count_all(dst, b, eb)))
-		rc = verify(a, b, eb);
+	    !(rc = copy_all(src, dst, eb)) && !(rc = sw_store_copy_rest(src, dst, rest, &nrest, eb)) &&
+	    !(rc = count_all(src, a, eb)) && !(rc = count_all(dst, b, eb)))
+		rc = verify(a, b, rest, nrest, eb);
 	sw_store_rollback(src); /* only read */
 	if (rc) {
 		sw_store_rollback(dst);
@@ -290,7 +306,7 @@ int sw_cmd_migrate(struct sw_cli *cli, int argc, char **argv)
 	sw_errbuf_clear(&eb);
 	rc = migrate(src, dst, &eb);
 	if (!rc)
-		printf("copied the register from %s to %s\n", sw_store_backend(src),
+		printf("copied the register and its history from %s to %s\n", sw_store_backend(src),
 		       sw_store_backend(dst));
 	sw_store_close(dst);
 	sw_store_close(src);

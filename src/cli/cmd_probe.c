@@ -21,6 +21,7 @@
 #include "register/register.h"
 
 #define RESOLVE_MAX 64
+#define LABELS_MAX 16
 
 static volatile sig_atomic_t stopping;
 
@@ -35,6 +36,7 @@ static int probe_help(FILE *f)
 	fprintf(f,
 		"usage: sitewarden probe [--once] [--batch N] [--concurrency N] [--max-sleep S]\n"
 		"                        [--keep-days N] [--resolve HOST:PORT:ADDR]... [--ca-file PEM]\n"
+		"                        [--node NAME] [--label KEY=VALUE]... [--write-batch N]\n"
 		"       sitewarden probe --now SITE [--once ...]\n"
 		"       sitewarden probe --show SITE\n"
 		"\nChecks every online and pre-launch site of the register at its policy interval\n"
@@ -56,7 +58,19 @@ static int probe_help(FILE *f)
 		"  --no-content       engine checks only: no page analysis (one fetch per site)\n"
 		"  --no-cloaking      analyse pages, but skip the two extra fetches as a search\n"
 		"                     spider and as a search visitor\n"
-		"  --rules DIR        analyzer rule files that replace the built-in ones\n");
+		"  --rules DIR        analyzer rule files that replace the built-in ones\n"
+		"\nSeveral probes may share one PostgreSQL store (docs/deploy.md): each leases\n"
+		"the due sites it checks, so none is checked twice, and a dead node's sites\n"
+		"are taken over when its leases lapse.\n"
+		"  --node NAME        this node's name in `sitewarden node list` (default: the\n"
+		"                     host name); unique per running probe\n"
+		"  --label K=V        a label of this node (repeatable), e.g. net=unicom: the\n"
+		"                     node also makes the vantage checks sites ask for with\n"
+		"                     the policy key vantage=K=V\n"
+		"  --lease S          seconds a taken site stays this node's (default: twice\n"
+		"                     the time-out plus 10, at most the global interval)\n"
+		"  --write-batch N    results written per transaction (default 200; a batch\n"
+		"                     is written at the latest a second after its first)\n");
 	return SW_EXIT_OK;
 }
 
@@ -65,6 +79,7 @@ struct popts {
 	struct sw_engine_opts e;
 	const char *now_site, *show_site;
 	const char *resolve[RESOLVE_MAX + 1];
+	const char *labels[LABELS_MAX];
 	size_t checked, down;
 };
 
@@ -152,6 +167,22 @@ static long num_opt(const char *s, long lo, long hi)
 	return (errno || *end || end == s || n < lo || n > hi) ? -1 : n;
 }
 
+/* True for a label KEY=VALUE as the vantage policy spells it: lower-case
+ * letters, digits, '_', '-', one '=' with text on both sides. */
+static int label_ok(const char *s)
+{
+	const char *eq = strchr(s, '=');
+	size_t n = strlen(s);
+
+	if (!eq || eq == s || !eq[1] || strchr(eq + 1, '=') || n > 60)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      *s == '-' || *s == '='))
+			return 0;
+	return 1;
+}
+
 /* Parses the options into o; returns an exit status, or -1 to go on. */
 static int parse(int argc, char **argv, struct popts *o)
 {
@@ -164,6 +195,9 @@ static int parse(int argc, char **argv, struct popts *o)
 		{"resolve", required_argument, NULL, 'r'},  {"ca-file", required_argument, NULL, 'a'},
 		{"no-content", no_argument, NULL, 'N'},     {"no-cloaking", no_argument, NULL, 'C'},
 		{"rules", required_argument, NULL, 'R'},
+		{"node", required_argument, NULL, 'o'},     {"label", required_argument, NULL, 'l'},
+		{"lease", required_argument, NULL, 'L'},
+		{"write-batch", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
 	};
 	size_t nres = 0;
@@ -215,6 +249,27 @@ static int parse(int argc, char **argv, struct popts *o)
 				return sw_cli_usage("probe", "at most %d --resolve entries", RESOLVE_MAX);
 			o->resolve[nres++] = optarg;
 			break;
+		case 'o':
+			if (!*optarg || strlen(optarg) > 200)
+				return sw_cli_usage("probe", "--node must be 1 to 200 characters");
+			o->e.node = optarg;
+			break;
+		case 'l':
+			if (o->e.n_labels == LABELS_MAX)
+				return sw_cli_usage("probe", "at most %d --label options", LABELS_MAX);
+			if (!label_ok(optarg))
+				return sw_cli_usage("probe", "--label must be KEY=VALUE of a-z, 0-9, "
+						    "'_', '-' (at most 60 characters)");
+			o->labels[o->e.n_labels++] = optarg;
+			break;
+		case 'L':
+			if ((o->e.lease_s = num_opt(optarg, 1, 86400)) < 0)
+				return sw_cli_usage("probe", "--lease must be 1 to 86400 seconds");
+			break;
+		case 'w':
+			if ((o->e.write_batch = num_opt(optarg, 1, 100000)) < 0)
+				return sw_cli_usage("probe", "--write-batch must be 1 to 100000");
+			break;
 		case 'h':
 			return probe_help(stdout);
 		default:
@@ -225,6 +280,7 @@ static int parse(int argc, char **argv, struct popts *o)
 		return sw_cli_usage("probe", "unexpected argument '%s'", argv[optind]);
 	o->resolve[nres] = NULL;
 	o->e.fetch.resolve = nres ? o->resolve : NULL;
+	o->e.labels = o->labels;
 	return -1;
 }
 

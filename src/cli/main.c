@@ -28,6 +28,7 @@ static const struct sw_cmd cmds[] = {
 	{"incident", sw_cmd_incident, "incidents (应急处置) along the reporting chain: open, step, close"},
 	{"migrate", sw_cmd_migrate, "copy the whole register to another store (SQLite file -> PostgreSQL)"},
 	{"mlps", sw_cmd_mlps, "MLPS (等级保护): grading, filing, assessments, due dates"},
+	{"node", sw_cmd_node, "probe nodes sharing the store: labels, heartbeat, alive, share of the work"},
 	{"person", sw_cmd_entity, "responsible persons (责任人)"},
 	{"plan", sw_cmd_plan, "emergency plans (应急预案) of sites and groups"},
 	{"policy", sw_cmd_policy, "monitoring policy, inherited global -> group -> site"},

@@ -17,9 +17,9 @@
 #include "probe/sched.h"
 #include "register/register.h"
 #include "store/crawl.h"
+#include "store/lease.h"
 
 #define KNOWN_MAX 16
-#define FINDINGS_MAX 64
 
 /* Splits a ';' or ',' list of addresses into v (at most n - 1, NULL
  * terminated), cutting s in place.  Returns v, or NULL when s is empty. */
@@ -57,26 +57,22 @@ static void check_row(const struct sw_fetch_result *r, const struct sw__item *it
 		c->tls_not_after = r->tls.certs[0].not_after;
 }
 
-/* What store_result leaves for the hook. */
-struct recorded {
-	struct sw_check_row c;
-	char key[SW_SNAPSHOT_KEY_LEN];
-	int has_key;
-	struct sw_engine_finding f[FINDINGS_MAX];
-	size_t n;
-};
+/* What store_result leaves for the hook (struct sw__recorded in
+ * engine_int.h). */
+#define recorded sw__recorded
 
-/* Stores snapshot, check and findings of one result in one transaction. */
+/* Stores snapshot, check and findings of one result, inside the batch's
+ * transaction (engine.c) or one of its own. */
 static enum sw_err store_result(struct sw__engine *e, const struct sw_fetch_result *r,
 				const struct sw__item *it, const struct sw_findings *fs,
 				const struct sw_sched_verdict *v, long interval, int64_t now,
 				struct recorded *out, struct sw_errbuf *eb)
 {
-	struct sw_check_finding f[FINDINGS_MAX];
+	struct sw_check_finding f[SW__FINDINGS_MAX];
 	struct sw_site_state s = {.up = v->up};
 	char ips[16 * 49];
 	const struct sw__crawl *cr = it->crawl;
-	size_t n = fs->n < FINDINGS_MAX ? fs->n : FINDINGS_MAX;
+	size_t n = fs->n < SW__FINDINGS_MAX ? fs->n : SW__FINDINGS_MAX;
 	enum sw_err rc = SW_OK;
 
 	if ((rc = sw_store_begin(e->st, eb)))
@@ -94,7 +90,7 @@ static enum sw_err store_result(struct sw__engine *e, const struct sw_fetch_resu
 						       f[i].evidence, NULL};
 	}
 	/* Then the inner pages' findings, each with its page. */
-	for (size_t i = 0; cr && i < cr->fs.n && n < FINDINGS_MAX; i++, n++) {
+	for (size_t i = 0; cr && i < cr->fs.n && n < SW__FINDINGS_MAX; i++, n++) {
 		const struct sw_finding *x = &cr->fs.v[i];
 
 		f[n] = (struct sw_check_finding){x->kind->key, sw_sev_name(x->sev), x->title,
@@ -109,25 +105,30 @@ static enum sw_err store_result(struct sw__engine *e, const struct sw_fetch_resu
 	s.last_err = (int)r->err;
 	s.last_ms = out->c.total_ms;
 	s.open_findings = (int64_t)n;
-	/* Every address the name resolved to is what the site is known by
-	 * next time (a hijack may add one beside the old). */
-	ips[0] = '\0';
-	for (size_t i = 0, used = 0; i < r->n_addrs && used < sizeof ips; i++)
-		used += (size_t)snprintf(ips + used, sizeof ips - used, "%s%s", i ? ";" : "",
-					 r->addrs[i]);
-	if (!ips[0] && r->primary_ip[0])
-		snprintf(ips, sizeof ips, "%s", r->primary_ip);
+	sw__engine_addrs(r, ips, sizeof ips);
 	if (!rc && it->exposure)
 		rc = sw_store_exposure_mark(e->st, it->site_id, now, eb);
 	if (!rc)
-		rc = sw_store_check_record(e->st, &out->c, f, n, &s,
-					   sw_sched_next_due(it->site_id, now, interval), v->fails,
-					   ips[0] ? ips : NULL, eb);
+		rc = sw_store_check_record_by(e->st, e->node, &out->c, f, n, &s,
+					      sw_sched_next_due(it->site_id, now, interval), v->fails,
+					      ips[0] ? ips : NULL, eb);
 	if (rc) {
 		sw_store_rollback(e->st);
 		return rc;
 	}
 	return sw_store_commit(e->st, eb);
+}
+
+/* Every address the name resolved to, ';'-joined into buf (the primary
+ * address when the resolver's list is empty): what the site is known by
+ * next time (a hijack may add one beside the old). */
+void sw__engine_addrs(const struct sw_fetch_result *r, char *buf, size_t cap)
+{
+	buf[0] = '\0';
+	for (size_t i = 0, used = 0; i < r->n_addrs && used < cap; i++)
+		used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ";" : "", r->addrs[i]);
+	if (!buf[0] && r->primary_ip[0])
+		snprintf(buf, cap, "%s", r->primary_ip);
 }
 
 /* Loads it's policy into it->pol once. */
@@ -179,32 +180,28 @@ static enum sw_err take_findings(struct sw_findings *to, struct sw_findings *fro
 	return SW_OK;
 }
 
-/* Checks one site's result under its policy, stores it and reports it. */
-static enum sw_err handle(struct sw__engine *e, struct sw__item *it)
+/*
+ * Judges one site's result under its policy: the engine's checks, the
+ * page analyzers, the exposure probe's answers, the vantage points'
+ * comparison and the flapping rule, into it->fs and it->v.  Nothing is
+ * written but vantage rows; sw__engine_store writes the rest in a batch.
+ */
+enum sw_err sw__engine_judge(struct sw__engine *e, struct sw__item *it)
 {
 	const struct sw_fetch_result *r = it->r[SW_FETCH_AS_SELF];
 	const char *known[KNOWN_MAX];
-	struct sw_check_ctx ctx = {.now = time(NULL)};
-	struct sw_engine_check chk;
-	struct sw_sched_verdict v;
-	struct sw_findings fs;
-	struct recorded *rec;
-	int learned = 0;
+	struct sw_check_ctx ctx;
 	enum sw_err rc;
 
-	if (!(rec = calloc(1, sizeof *rec)))
-		return sw_errf(&e->eb, SW_ENOMEM, "out of memory checking site %lld",
-			       (long long)it->site_id);
-	if ((rc = load_policy(e, it))) {
-		free(rec);
+	it->now = time(NULL);
+	ctx = (struct sw_check_ctx){.now = it->now};
+	if ((rc = load_policy(e, it)))
 		return rc;
-	}
 	/* The register's addresses when it lists any, else the last seen. */
 	ctx.known_ips = split_ips(it->ips, known, KNOWN_MAX);
 	if (!ctx.known_ips)
 		ctx.known_ips = split_ips(it->last_ips, known, KNOWN_MAX);
-	sw_findings_init(&fs);
-	rc = sw_probe_checks(r, it->pol, &ctx, &fs);
+	rc = sw_probe_checks(r, it->pol, &ctx, &it->fs);
 	if (!rc && e->rules && !it->analysed && sw_fetched_analysable(r)) {
 		struct sw_engine_facts facts;
 
@@ -212,25 +209,48 @@ static enum sw_err handle(struct sw__engine *e, struct sw__item *it)
 		sw_engine_facts_free(&facts);
 	}
 	if (!rc)
-		rc = take_findings(&fs, &it->afs);
+		rc = take_findings(&it->fs, &it->afs);
 	if (!rc && it->exposure)
-		rc = sw__engine_exposure_judge(it, &fs);
-	v = sw_sched_judge(it->fails, it->up, sw_sched_failed(r->err, r->status),
-			   sw_policy_int(it->pol, "fail_threshold"));
-	if (!v.report)
-		sw_sched_hold_back(&fs);
+		rc = sw__engine_exposure_judge(it, &it->fs);
 	if (!rc)
-		rc = store_result(e, r, it, &fs, &v, sw_policy_int(it->pol, "interval"), ctx.now, rec,
-				  &e->eb);
+		rc = sw__engine_vantage_compare(e, it, &it->fs);
+	it->v = sw_sched_judge(it->fails, it->up, sw_sched_failed(r->err, r->status),
+			       sw_policy_int(it->pol, "fail_threshold"));
+	if (!it->v.report)
+		sw_sched_hold_back(&it->fs);
+	it->interval = sw_policy_int(it->pol, "interval");
+	return rc;
+}
+
+/* Writes the judged item (snapshot, check, findings, state, schedule)
+ * into the caller's transaction; the record for the hook goes to it->rec. */
+enum sw_err sw__engine_store(struct sw__engine *e, struct sw__item *it)
+{
+	if (!it->rec && !(it->rec = calloc(1, sizeof *it->rec)))
+		return sw_errf(&e->eb, SW_ENOMEM, "out of memory checking site %lld",
+			       (long long)it->site_id);
+	return store_result(e, it->r[SW_FETCH_AS_SELF], it, &it->fs, &it->v, it->interval,
+			    it->now, it->rec, &e->eb);
+}
+
+/* After the batch committed: the first baseline and the caller's hook. */
+enum sw_err sw__engine_report(struct sw__engine *e, struct sw__item *it)
+{
+	const struct sw_fetch_result *r = it->r[SW_FETCH_AS_SELF];
+	struct recorded *rec = it->rec;
+	struct sw_engine_check chk;
+	int learned = 0;
+	enum sw_err rc = SW_OK;
+
 	/* A site's first baseline comes from its first few distinct pages. */
-	if (!rc && it->no_baseline && sw_policy_has(it->pol, "checks", "deface"))
+	if (it->no_baseline && sw_policy_has(it->pol, "checks", "deface"))
 		rc = sw_engine_learn(e->st, it->site_id, r->url, &e->lim, &learned, &e->notes,
 				     &e->eb);
 	if (!rc) {
 		chk = (struct sw_engine_check){
 			.site_id = it->site_id, .group_id = it->group_id, .check_id = rec->c.id,
-			.checked_at = ctx.now, .up = v.up, .changed = v.changed, .learned = learned,
-			.findings = rec->f, .n_findings = rec->n,
+			.checked_at = it->now, .up = it->v.up, .changed = it->v.changed,
+			.learned = learned, .findings = rec->f, .n_findings = rec->n,
 			.snapshot_key = rec->has_key ? rec->key : NULL, .self = r,
 			.spider = it->r[SW_FETCH_AS_SPIDER], .search = it->r[SW_FETCH_AS_SEARCH],
 			.pages = it->crawl ? (const struct sw_fetch_result *const *)it->crawl->r : NULL,
@@ -240,8 +260,6 @@ static enum sw_err handle(struct sw__engine *e, struct sw__item *it)
 		if (e->o->on_check)
 			e->o->on_check(e->o->hook_arg, e->st, &chk);
 	}
-	sw_findings_cleanup(&fs);
-	free(rec);
 	return rc;
 }
 
@@ -274,20 +292,29 @@ void sw__engine_on_result(struct sw_fetch_result *r, void *arg)
 			      SW_FETCH_F_NEXT | SW_FETCH_F_KEEP) == SW_OK)
 		return;
 	/* Once a day, where the policy wants it: the exposure path probe. */
-	if (r->err != SW_FETCH_EABORTED && !e->rc && e->o->exposure &&
+	if (r->err != SW_FETCH_EABORTED && !e->rc && e->o->exposure && !it->vantage &&
 	    it->r[SW_FETCH_AS_SELF]->status > 0 && sw__engine_exposure_start(e, it))
 		return;
 crawl:
 	/* Then, where the policy wants it, the inner pages (crawl.c). */
 	if (it->r[SW_FETCH_AS_SELF]->err != SW_FETCH_EABORTED && !it->abandoned && !e->rc &&
-	    e->o->crawl && e->rules && !(e->rc = load_policy(e, it)) &&
+	    !it->vantage && e->o->crawl && e->rules && !(e->rc = load_policy(e, it)) &&
 	    sw__engine_crawl_start(e, it))
 		return;
 	if (e->rc)
 		sw_fetcher_stop(e->f);
 done:
-	if (it->r[SW_FETCH_AS_SELF]->err != SW_FETCH_EABORTED && !it->abandoned && !e->rc &&
-	    (e->rc = handle(e, it)))
+	if (it->r[SW_FETCH_AS_SELF]->err == SW_FETCH_EABORTED || it->abandoned || e->rc) {
+		sw__item_free(it);
+		return;
+	}
+	/* A vantage check only notes what it saw; a site's check is judged
+	 * now and written with the batch (engine.c). */
+	if (it->vantage)
+		e->rc = sw__engine_vantage_done(e, it);
+	else if (!(e->rc = sw__engine_judge(e, it)))
+		e->rc = sw__engine_pend(e, it), it = NULL;
+	if (e->rc)
 		sw_fetcher_stop(e->f);
 	sw__item_free(it);
 }

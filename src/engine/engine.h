@@ -107,6 +107,16 @@ struct sw_engine_opts {
 	long batch;            /* due sites taken per round (default 1000) */
 	long max_sleep;        /* longest sleep between rounds, seconds (10) */
 	long keep_days;        /* history kept; 0 keeps everything (30) */
+	/* Sharing the work with other nodes on one store (store/lease.h). */
+	const char *node;      /* this node's name; NULL: the host name */
+	const char *const *labels; /* "key=value" labels of this node (vantage
+				    * points it serves); n_labels of them */
+	size_t n_labels;
+	long lease_s;          /* how long a taken site stays this node's; 0:
+				* twice the fetch time-out plus 10 s, at most the
+				* global interval */
+	long write_batch;      /* results written per transaction (200); a batch
+				* is also written once its first result is 1 s old */
 	struct sw_fetch_opts fetch; /* stop is set by sw_engine_run */
 	/* Hooks; each may be NULL.  They run in the engine's thread with the
 	 * engine's store, outside any transaction of the engine. */
@@ -123,9 +133,10 @@ void sw_engine_opts_init(struct sw_engine_opts *o);
 
 /*
  * Runs the loop on st until *stop is non-zero (stop may be NULL with
- * once) or, with o->once, until nothing is due.  Each round: new sites
- * get a first due time, up to o->batch due sites are checked, on_tick is
- * called, and the loop sleeps until the next site is due (at most
+ * once) or, with o->once, until nothing is due.  Each round: the node
+ * beats (store/node.h), new sites get a first due time, up to o->batch
+ * due sites are leased and checked (then the node's vantage checks),
+ * results are written in batches, on_tick is called, and the loop sleeps until the next site is due (at most
  * max_sleep seconds, checking *stop every 200 ms).  Returns SW_OK when
  * stopped or done; a store failure ends the run with its error.
  */

@@ -11,9 +11,29 @@
 #include "analyze/worker.h"
 #include "engine/engine.h"
 #include "engine/facts.h"
+#include "probe/sched.h"
+#include "store/store.h"
+
+struct sw__item;
+
+/* Labels a node may carry (--label), and their text's bound. */
+#define SW__LABELS_MAX 16
+#define SW__LABEL_LEN 64
 
 /* State of one run, shared with the fetcher's callback. */
 struct sw__engine {
+	const char *node;          /* this node's name (o->node or the host name) */
+	char node_buf[256];
+	const char *labels[SW__LABELS_MAX]; /* this node's labels, sorted */
+	size_t n_labels;
+	char labels_text[SW__LABELS_MAX * SW__LABEL_LEN]; /* "a=b,c=d" */
+	int64_t lease_s;           /* how long a lease lasts */
+	int64_t started_at, beat_at; /* unix seconds: start, last heartbeat */
+	/* Judged items waiting to be written in one transaction (engine.c):
+	 * owned; written when write_batch are waiting or a second passed. */
+	struct sw__item **pend;
+	size_t npend;
+	int64_t pend_since_ms;
 	struct sw_store *st;
 	struct sw_fetcher *f;
 	const struct sw_engine_opts *o;
@@ -66,6 +86,18 @@ struct sw__slot {
 	int i;
 };
 
+/* Findings kept per check (the site's and its inner pages'). */
+#define SW__FINDINGS_MAX 64
+
+/* What a stored check leaves for the hook. */
+struct sw__recorded {
+	struct sw_check_row c;
+	char key[SW_SNAPSHOT_KEY_LEN];
+	int has_key;
+	struct sw_engine_finding f[SW__FINDINGS_MAX];
+	size_t n;
+};
+
 /* One due site; owned by the run. */
 struct sw__item {
 	int64_t site_id, group_id, since;
@@ -84,6 +116,14 @@ struct sw__item {
 	struct sw_findings afs;        /* the home page's analyzer findings ... */
 	int analysed;                  /* ... when it was analysed before handle (crawl) */
 	struct sw__crawl *crawl;       /* NULL when not crawling; owned */
+	char *vantage;                 /* a vantage check for this label; NULL: the
+					* site's own check; owned */
+	/* Set by sw__engine_judge for the batch: */
+	struct sw_findings fs;         /* every finding of the check */
+	struct sw_sched_verdict v;
+	long interval;
+	int64_t now;                   /* when it was judged */
+	struct sw__recorded *rec;      /* set by sw__engine_store; owned */
 };
 
 /* A new item with its slots linked; NULL when out of memory. */
@@ -119,6 +159,30 @@ int sw__engine_crawl_page(struct sw__engine *e, struct sw__item *it, struct sw_f
 /* The fetcher's callback (check.c): collects an item's views and, when
  * the last arrives, checks, stores and reports the site. */
 void sw__engine_on_result(struct sw_fetch_result *r, void *arg);
+
+/* check.c: judges a fetched item (findings, verdict) without writing it. */
+enum sw_err sw__engine_judge(struct sw__engine *e, struct sw__item *it);
+
+/* check.c: writes a judged item inside the caller's transaction. */
+enum sw_err sw__engine_store(struct sw__engine *e, struct sw__item *it);
+
+/* check.c: after the commit: first baseline, counters, on_check. */
+enum sw_err sw__engine_report(struct sw__engine *e, struct sw__item *it);
+
+/* check.c: the ';'-joined addresses r resolved to into buf. */
+void sw__engine_addrs(const struct sw_fetch_result *r, char *buf, size_t cap);
+
+/* engine.c: takes a judged item (owned from now on, freed also on
+ * failure) into the batch, writing the batch when it is full or old. */
+enum sw_err sw__engine_pend(struct sw__engine *e, struct sw__item *it);
+
+/* vantage.c: notes what a vantage check saw (it->vantage set). */
+enum sw_err sw__engine_vantage_done(struct sw__engine *e, struct sw__item *it);
+
+/* vantage.c: keeps the site's vantage rows as its policy asks and adds a
+ * finding to fs when the vantage points saw different addresses or pages. */
+enum sw_err sw__engine_vantage_compare(struct sw__engine *e, struct sw__item *it,
+				       struct sw_findings *fs);
 
 /* counters.c */
 void sw__engine_count_check(struct sw_engine_counters *c, const struct sw_engine_check *chk,

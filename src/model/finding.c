@@ -26,6 +26,9 @@ static const struct sw_finding_kind kinds[] = {
 	K("availability", "too_large", "页面超过大小上限", SW_SEV_LOW),
 	K("dns", "nxdomain", "域名无法解析", SW_SEV_HIGH),
 	K("dns", "changed", "解析地址变化(疑似劫持)", SW_SEV_HIGH),
+	/* Vantage points (docs/deploy.md): the same site seen differently from
+	 * nodes on different networks. */
+	K("dns", "vantage_differs", "不同监测点解析结果不一致", SW_SEV_MEDIUM),
 	K("tls", "expired", "证书已过期", SW_SEV_HIGH),
 	K("tls", "expiring", "证书即将过期", SW_SEV_MEDIUM),
 	K("tls", "name_mismatch", "证书域名不匹配", SW_SEV_HIGH),
@@ -55,6 +58,7 @@ static const struct sw_finding_kind kinds[] = {
 	K("defacement", "signature", "黑客篡改特征", SW_SEV_CRITICAL),
 	K("defacement", "banner", "页面被植入标语", SW_SEV_HIGH),
 	K("defacement", "image", "关键图片被更换", SW_SEV_MEDIUM),
+	K("defacement", "vantage_differs", "不同监测点页面内容不一致", SW_SEV_MEDIUM),
 	K("sensitive", "political", "政治有害信息", SW_SEV_HIGH),
 	K("sensitive", "terror", "暴恐信息", SW_SEV_HIGH),
 	K("sensitive", "porn", "色情信息", SW_SEV_HIGH),

@@ -65,6 +65,10 @@ static const struct sw_policy_field fields[] = {
 	 "months between MLPS assessments of a grade 5 system"},
 	{"mlps_due_soon_days", "测评到期提醒(天)", SW_PT_INT, 1, 365, NULL, "30",
 	 "an MLPS assessment due within this many days is listed as due soon"},
+	/* Scale-out (docs/deploy.md): labels of the probe nodes that also check
+	 * the site, each a node label such as net=unicom. */
+	{"vantage", "多点监测", SW_PT_WORDS, 0, 0, NULL, "none",
+	 "node labels (key=value) whose nodes also check the site; none: any one node"},
 	{"prelaunch_check_days", "上线前检测有效期(天)", SW_PT_INT, 1, 365, NULL, "30",
 	 "a site goes from pre-launch to online only after a passing check this recent"},
 };
@@ -158,8 +162,9 @@ static enum sw_err check_words(const struct sw_policy_field *f, const char *in, 
 
 		if (c == ';' || c == ' ')
 			c = ',';
-		if (!(isalnum((unsigned char)c) || c == '_' || c == '-' || c == ','))
-			return sw_errf(eb, SW_EINVAL, "%s: names may hold only a-z, 0-9, '_' and '-'",
+		/* '=' for the vantage labels (key=value). */
+		if (!(isalnum((unsigned char)c) || c == '_' || c == '-' || c == ',' || c == '='))
+			return sw_errf(eb, SW_EINVAL, "%s: names may hold only a-z, 0-9, '_', '-' and '='",
 				       f->key);
 		if (c == ',' && (j == 0 || out[j - 1] == ','))
 			continue;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "store/lease.h"
 #include "store/overview.h"
 
 /* The statuses the scheduler watches; the others (planned, suspended,
@@ -47,7 +48,8 @@ static const char *const sql_of[SW_QM__COUNT] = {
 		"INSERT INTO site_schedule (site_id, next_due, last_checked, fails, last_ips) "
 		"VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (site_id) DO UPDATE SET "
 		"next_due = excluded.next_due, last_checked = excluded.last_checked, "
-		"fails = excluded.fails, last_ips = COALESCE(excluded.last_ips, site_schedule.last_ips)",
+		"fails = excluded.fails, last_ips = COALESCE(excluded.last_ips, site_schedule.last_ips), "
+		"lease_node = NULL, lease_until = NULL",
 	[SW_QM_STATE_PUT] = "INSERT INTO site_state (" STATE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, "
 			    "?6, ?7, ?8, ?9) ON CONFLICT (site_id) DO UPDATE SET up = excluded.up, "
 			    "since = excluded.since, checked_at = excluded.checked_at, "
@@ -196,14 +198,15 @@ static void bind_opt(struct sw_store *st, struct sw_stmt *s, int i, const char *
 	st->ops->bind_text(s, i, v && *v ? v : NULL);
 }
 
-/* Inserts the check row and sets c->id. */
-static enum sw_err check_insert(struct sw_store *st, struct sw_check_row *c,
+/* Inserts the check row made by node (may be NULL) and sets c->id. */
+static enum sw_err check_insert(struct sw_store *st, const char *node, struct sw_check_row *c,
 				struct sw_errbuf *eb)
 {
-	static const char ins[] = "INSERT INTO checks (" CHECK_COLS ") VALUES (?1, ?2, ?3, ?4, "
-				  "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-	static const char ins_ret[] = "INSERT INTO checks (" CHECK_COLS ") VALUES (?1, ?2, ?3, "
-				      "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id";
+	static const char ins[] = "INSERT INTO checks (" CHECK_COLS ", node) VALUES (?1, ?2, ?3, "
+				  "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+	static const char ins_ret[] = "INSERT INTO checks (" CHECK_COLS ", node) VALUES (?1, ?2, "
+				      "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+				      "RETURNING id";
 	const int64_t v[] = {c->site_id, c->checked_at, c->status, c->err, c->total_ms,
 			     c->dns_ms, c->connect_ms, c->tls_ms, c->first_byte_ms};
 	struct sw_stmt *s;
@@ -220,6 +223,7 @@ static enum sw_err check_insert(struct sw_store *st, struct sw_check_row *c,
 	st->ops->bind_int(s, 13, c->body_size);
 	if (c->tls_not_after)
 		st->ops->bind_int(s, 14, c->tls_not_after);
+	bind_opt(st, s, 15, node);
 	rc = st->ops->step(s, &row, eb);
 	if (!rc)
 		c->id = st->ops->last_id ? st->ops->last_id(st->db) : row ? st->ops->col_int(s, 0) : 0;
@@ -288,11 +292,21 @@ enum sw_err sw_store_check_record(struct sw_store *st, struct sw_check_row *c,
 				  struct sw_site_state *state, int64_t next_due, int fails,
 				  const char *last_ips, struct sw_errbuf *eb)
 {
+	return sw_store_check_record_by(st, NULL, c, f, n, state, next_due, fails, last_ips, eb);
+}
+
+/* The schedule row's write also clears the site's lease (lease.h): the
+ * check it was leased for is done. */
+enum sw_err sw_store_check_record_by(struct sw_store *st, const char *node,
+				     struct sw_check_row *c, const struct sw_check_finding *f,
+				     size_t n, struct sw_site_state *state, int64_t next_due,
+				     int fails, const char *last_ips, struct sw_errbuf *eb)
+{
 	enum sw_err rc;
 
 	if ((rc = sw_store_begin(st, eb)))
 		return rc;
-	rc = check_insert(st, c, eb);
+	rc = check_insert(st, node, c, eb);
 	if (!rc)
 		rc = findings_insert(st, c->id, f, n, eb);
 	if (!rc) {

@@ -20,6 +20,14 @@
  *
  * A store handle is one connection used by one thread at a time; processes
  * that want more parallelism open more handles.
+ *
+ * Pipelining (pg.h): in a transaction that asked for it, statements that
+ * return no columns are sent with PQsendQueryPrepared and not waited for;
+ * the next statement that returns rows (or changes(), or the end of the
+ * transaction) sends a sync and reads every answer in one round trip.  A
+ * batch of checks costs three round trips a check instead of eight.  The
+ * first failure among the pipelined answers is kept and reported by the
+ * next call that can fail.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -30,9 +38,15 @@
 #include <libpq-fe.h>
 
 #include "store/backend.h"
+#include "store/pg.h"
 
 struct pg_db {
 	PGconn *c;
+	int pipe;                /* pipeline wanted until the transaction ends */
+	int in_pipe;             /* libpq is in pipeline mode */
+	int pending;             /* commands sent whose answers are unread */
+	enum sw_err pipe_rc;     /* first failure among answers read, unreported */
+	struct sw_errbuf pipe_eb;
 	unsigned long next_name; /* statements are named "sw<N>" */
 	int64_t changes;         /* rows changed by the last INSERT/UPDATE/DELETE */
 	unsigned long *garbage;  /* finalized statements not yet deallocated */
@@ -48,6 +62,7 @@ struct sw_stmt {
 	int *lens, *fmts;   /* per parameter: byte count and format (1: binary blob) */
 	unsigned char *blob; /* last col_blob value decoded (PQfreemem) */
 	PGresult *res;
+	int nfields;        /* result columns; -1 unknown (then never pipelined) */
 	int ran;            /* executed since the last reset */
 	int next, cur;      /* next row to hand out; the row being read */
 };
@@ -98,6 +113,82 @@ static void note_changes(struct pg_db *db, PGresult *r)
 		db->changes = strtoll(PQcmdTuples(r), NULL, 10);
 }
 
+/* Keeps the first failure of a pipelined answer for the next call. */
+static void pipe_fail(struct pg_db *db, const PGresult *r)
+{
+	if (!db->pipe_rc) {
+		sw_errbuf_clear(&db->pipe_eb);
+		db->pipe_rc = result_err(db->c, r, &db->pipe_eb);
+		if (!db->pipe_rc)
+			db->pipe_rc = SW_ESTORE;
+	}
+}
+
+/*
+ * Sends a sync and reads the answers of every pending command; the last
+ * command's result is handed to *keep when keep is not NULL (its statement
+ * was sent last).  Leaves pipeline mode when `leave`.  Failures go to
+ * db->pipe_rc.
+ */
+static void pipe_drain(struct pg_db *db, PGresult **keep, int leave)
+{
+	PGresult *r;
+
+	if (keep)
+		*keep = NULL;
+	if (!db->in_pipe)
+		return;
+	if (db->pending && PQpipelineSync(db->c) != 1) {
+		if (!db->pipe_rc)
+			db->pipe_rc = conn_err(db->c, SW_ESTORE, "pipeline", &db->pipe_eb);
+		db->pending = 0;
+	}
+	for (int i = 0; i < db->pending; i++) {
+		while ((r = PQgetResult(db->c))) {
+			ExecStatusType st = PQresultStatus(r);
+
+			if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+				note_changes(db, r);
+			else if (st != PGRES_PIPELINE_ABORTED)
+				pipe_fail(db, r);
+			else if (!db->pipe_rc)
+				db->pipe_rc = sw_errf(&db->pipe_eb, SW_ESTORE, "PostgreSQL: pipeline aborted");
+			if (keep && i == db->pending - 1 && !*keep)
+				*keep = r;
+			else
+				PQclear(r);
+		}
+	}
+	if (db->pending) {
+		/* The sync's own answer. */
+		while ((r = PQgetResult(db->c)) && PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+			PQclear(r);
+		PQclear(r);
+	}
+	db->pending = 0;
+	if (leave) {
+		PQexitPipelineMode(db->c);
+		db->in_pipe = 0;
+	}
+}
+
+/* Returns (and clears) a failure kept from a pipelined answer, into eb. */
+static enum sw_err pipe_take(struct pg_db *db, struct sw_errbuf *eb)
+{
+	enum sw_err rc = db->pipe_rc;
+
+	if (rc) {
+		sw_errf(eb, rc, "%s", db->pipe_eb.msg);
+		db->pipe_rc = SW_OK;
+	}
+	return rc;
+}
+
+void sw__pg_pipeline(void *vdb)
+{
+	((struct pg_db *)vdb)->pipe = 1;
+}
+
 /*
  * Drops the server-side statements finalized since the last call, in one
  * round trip.  Only outside a transaction: DEALLOCATE cannot run in a
@@ -125,10 +216,21 @@ static void collect_garbage(struct pg_db *db)
 static enum sw_err pg_exec(void *vdb, const char *sql, struct sw_errbuf *eb)
 {
 	struct pg_db *db = vdb;
-	PGresult *r = PQexec(db->c, sql);
-	ExecStatusType st = PQresultStatus(r);
+	PGresult *r;
+	ExecStatusType st;
 	enum sw_err rc = SW_OK;
 
+	/* The end of a pipelined transaction (or anything run outside the
+	 * pipeline): read what is pending first.  A pipelined failure is
+	 * returned instead of running sql: a COMMIT of the failed transaction
+	 * would answer as if it had worked. */
+	if (db->in_pipe)
+		pipe_drain(db, NULL, 1);
+	db->pipe = 0;
+	if ((rc = pipe_take(db, eb)))
+		return rc;
+	r = PQexec(db->c, sql);
+	st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
 		rc = result_err(db->c, r, eb);
 	PQclear(r);
@@ -313,6 +415,13 @@ static enum sw_err pg_prepare(void *vdb, const char *sql, struct sw_stmt **out,
 		s->db = db;
 	if (!s || !pgsql)
 		goto fail;
+	s->nfields = -1;
+	/* Preparing is not possible inside a pipeline: leave it (the next
+	 * pipelined statement enters again). */
+	if (db->in_pipe)
+		pipe_drain(db, NULL, 1);
+	if ((rc = pipe_take(db, eb)))
+		goto fail;
 	if (rewrite(sql, pgsql, &n)) {
 		rc = sw_errf(eb, SW_ESTORE, "unnumbered parameter in SQL: %s", sql);
 		goto fail;
@@ -329,6 +438,15 @@ static enum sw_err pg_prepare(void *vdb, const char *sql, struct sw_stmt **out,
 	}
 	PQclear(r);
 	s->name = db->next_name;
+	/* In a pipelined transaction, learn whether it returns columns (the
+	 * ones that do not are pipelined); elsewhere that round trip is not
+	 * worth it. */
+	if (db->pipe) {
+		r = PQdescribePrepared(db->c, name);
+		if (PQresultStatus(r) == PGRES_COMMAND_OK)
+			s->nfields = PQnfields(r);
+		PQclear(r);
+	}
 	free(pgsql);
 	*out = s;
 	return SW_OK;
@@ -385,23 +503,66 @@ static enum sw_err pg_bind_blob(struct sw_stmt *s, int idx, const void *v, size_
 	return SW_OK;
 }
 
+/*
+ * Runs s in the pipeline: a statement without columns is only sent
+ * (*sent 1); one with columns is sent, then everything pending is read
+ * with its result kept in s->res.
+ */
+static enum sw_err pipe_step(struct sw_stmt *s, const char *name, int *sent,
+			     struct sw_errbuf *eb)
+{
+	struct pg_db *db = s->db;
+
+	*sent = 0;
+	if (!db->in_pipe) {
+		if (PQenterPipelineMode(db->c) != 1)
+			return conn_err(db->c, SW_ESTORE, "pipeline", eb);
+		db->in_pipe = 1;
+	}
+	if (PQsendQueryPrepared(db->c, name, s->nparams, s->vals, s->lens, s->fmts, 0) != 1)
+		return conn_err(db->c, SW_ESTORE, "query failed", eb);
+	db->pending++;
+	if (s->nfields == 0) {
+		*sent = 1;
+		return SW_OK;
+	}
+	pipe_drain(db, &s->res, 0);
+	return pipe_take(db, eb);
+}
+
 /* Runs the statement on the first step (its whole result arrives at once)
  * and hands out one row per step. */
 static enum sw_err pg_step(struct sw_stmt *s, int *row, struct sw_errbuf *eb)
 {
 	char name[32];
 	ExecStatusType st;
+	enum sw_err rc;
 
 	*row = 0;
+	if ((rc = pipe_take(s->db, eb)))
+		return rc;
 	if (!s->ran) {
+		int sent = 0;
+
 		s->ran = 1;
 		snprintf(name, sizeof name, "sw%lu", s->name);
-		s->res = PQexecPrepared(s->db->c, name, s->nparams, s->vals, s->lens, s->fmts,
-				      0);
+		if (s->db->pipe && s->nfields >= 0) {
+			if ((rc = pipe_step(s, name, &sent, eb)) || sent) {
+				PQclear(s->res);
+				s->res = NULL;
+				return rc;
+			}
+		} else {
+			if (s->db->in_pipe)
+				pipe_drain(s->db, NULL, 1);
+			if ((rc = pipe_take(s->db, eb)))
+				return rc;
+			s->res = PQexecPrepared(s->db->c, name, s->nparams, s->vals, s->lens,
+					      s->fmts, 0);
+		}
 		st = PQresultStatus(s->res);
 		if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-			enum sw_err rc = result_err(s->db->c, s->res, eb);
-
+			rc = result_err(s->db->c, s->res, eb);
 			PQclear(s->res);
 			s->res = NULL;
 			return rc;
@@ -452,9 +613,14 @@ static const void *pg_col_blob(struct sw_stmt *s, int i, size_t *n)
 	return s->blob;
 }
 
+/* Pipelined writes are read first, so the count is the last one's. */
 static int64_t pg_changes(void *vdb)
 {
-	return ((struct pg_db *)vdb)->changes;
+	struct pg_db *db = vdb;
+
+	if (db->in_pipe && db->pending)
+		pipe_drain(db, NULL, 0);
+	return db->changes;
 }
 
 /* Sets the sequence behind table.id past the largest id in the table, so

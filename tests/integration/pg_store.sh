@@ -75,8 +75,10 @@ for db in swtest swcli swmig swrace; do
 done
 
 # The unit tests of the store and of everything that stores (register
-# rules, import, export), every test on a fresh schema of swtest.
-for t in "$SW_BIN"/unit_store_test_* "$SW_BIN"/unit_register_test_*; do
+# rules, import, export, the API's handlers), every test on a fresh schema
+# of swtest.
+for t in "$SW_BIN"/unit_store_test_* "$SW_BIN"/unit_register_test_* \
+	"$SW_BIN"/unit_server_test_api_*; do
 	[ -x "$t" ] || continue
 	SW_TEST_STORE_URL="$PG/swtest" "$t" || fail "$(basename "$t") on PostgreSQL"
 done
@@ -134,7 +136,7 @@ run 0 "$SW" --db lite.db dept edit 子部门 --parent 上级部门
 run 0 "$SW" --db lite.db policy set --site 7 interval=900
 run 0 "$SW" --db lite.db policy set interval=600
 run 0 "$SW" migrate --from lite.db --to "$PG/swmig"
-has out "copied the register from sqlite to postgresql"
+has out "copied the register and its history from sqlite to postgresql"
 grep -q MISMATCH out && fail "migrate reported a count mismatch"
 eq "$(awk '$1 == "sites" {print $3}' out)" 2000 "sites counted in the target"
 for kind in site unit person dept group region; do
@@ -152,7 +154,7 @@ run 1 "$SW" migrate --from lite.db --to "$PG/swmig"
 has err "not empty"
 # And back down: PostgreSQL -> a new SQLite file lists the same.
 run 0 "$SW" migrate --from "$PG/swmig" --to back.db
-has out "copied the register from postgresql to sqlite"
+has out "copied the register and its history from postgresql to sqlite"
 "$SW" --db back.db site list --json >a.json
 "$SW" --db "$PG/swmig" site list --json >b.json
 cmp -s a.json b.json || fail "site list differs after migrating back to SQLite"
