@@ -128,7 +128,7 @@ static int cmd_schedule(struct sw_cli *cli, const struct sw_cli_kv *kv)
 		if (!id)
 			return sw_cli_fail_eb(sw_errf(&eb, SW_ENOTFOUND, "no schedule %s", kv->pos[2]),
 					      &eb);
-		rc = sw_store_sched_remove(st, id, &eb);
+		rc = sw_store_rsched_remove(st, id, &eb);
 		return rc ? sw_cli_fail_eb(rc, &eb) : SW_EXIT_OK;
 	}
 	if (!strcmp(verb, "list") || !strcmp(verb, "runs")) {

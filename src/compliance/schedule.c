@@ -99,7 +99,7 @@ enum sw_err sw_report_sched_add(struct sw_store *st, const struct sw_sched_new *
 	if ((rc = sw_store_channel_find(st, channel, &ch, eb)))
 		return rc == SW_ENOTFOUND ? sw_errf_replace(eb, rc, "no channel %s", channel) : rc;
 	c.channel_id = ch.id;
-	return sw_store_sched_add(st, &c, now, id, eb);
+	return sw_store_rsched_add(st, &c, now, id, eb);
 }
 
 /* One schedule, copied out of its row. */

@@ -284,11 +284,11 @@ struct sw_sched_new {
 };
 
 /* Adds a schedule; *id gets its id.  SW_EEXIST when the name is taken. */
-enum sw_err sw_store_sched_add(struct sw_store *st, const struct sw_sched_new *n, int64_t now,
+enum sw_err sw_store_rsched_add(struct sw_store *st, const struct sw_sched_new *n, int64_t now,
 			       int64_t *id, struct sw_errbuf *eb);
 
 /* Removes schedule id (and its runs).  SW_ENOTFOUND when none. */
-enum sw_err sw_store_sched_remove(struct sw_store *st, int64_t id, struct sw_errbuf *eb);
+enum sw_err sw_store_rsched_remove(struct sw_store *st, int64_t id, struct sw_errbuf *eb);
 
 enum { SW_SCH_ID, SW_SCH_NAME, SW_SCH_KIND, SW_SCH_EVERY, SW_SCH_REGION, SW_SCH_UNIT_TYPE,
        SW_SCH_DEPT, SW_SCH_GROUP, SW_SCH_FORMAT, SW_SCH_CHANNEL, SW_SCH_LINK_BASE,

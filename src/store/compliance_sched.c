@@ -9,7 +9,7 @@
  */
 #include "store/compliance_int.h"
 
-enum sw_err sw_store_sched_add(struct sw_store *st, const struct sw_sched_new *n, int64_t now,
+enum sw_err sw_store_rsched_add(struct sw_store *st, const struct sw_sched_new *n, int64_t now,
 			       int64_t *id, struct sw_errbuf *eb)
 {
 	static const char plain[] =
@@ -35,7 +35,7 @@ enum sw_err sw_store_sched_add(struct sw_store *st, const struct sw_sched_new *n
 	return rc;
 }
 
-enum sw_err sw_store_sched_remove(struct sw_store *st, int64_t id, struct sw_errbuf *eb)
+enum sw_err sw_store_rsched_remove(struct sw_store *st, int64_t id, struct sw_errbuf *eb)
 {
 	static const char sql[] = "DELETE FROM report_schedules WHERE id = ?1";
 	struct sw__cmp_arg a[] = {CA_I(id)};

@@ -243,7 +243,7 @@ static void test_runs_once(void **state)
 	assert_int_equal(sw_store_report_runs(st, 0, t + 100000, 0, count_cb, &n, &eb), SW_OK);
 	assert_int_equal(n, 1); /* only January is still queued */
 	(void)id2;
-	assert_int_equal(sw_store_sched_remove(st, sid, &eb), SW_OK);
+	assert_int_equal(sw_store_rsched_remove(st, sid, &eb), SW_OK);
 	n = 0;
 	assert_int_equal(sw_store_report_runs(st, 0, 0, 0, count_cb, &n, &eb), SW_OK);
 	assert_int_equal(n, 0);
