@@ -16,6 +16,7 @@
 #include "cli/probe_show.h"
 #include "engine/engine.h"
 #include "compliance/compliance.h"
+#include "compliance/report.h"
 #include "evidence/evidence.h"
 #include "store/compliance.h"
 #include "incident/respond.h"
@@ -491,8 +492,9 @@ static int escalation_cb(void *arg, const struct sw_cmp_row *r)
 }
 
 /* The compliance side of a tick: overdue rectification items are marked
- * and escalated once (sw_compliance_tick), and each escalation goes out
- * through the notification channels. */
+ * and escalated once (sw_compliance_tick), each escalation goes out
+ * through the notification channels, and scheduled reports are made and
+ * sent. */
 static void compliance_tick(struct sw_store *st, int64_t now)
 {
 	struct esc_arg a = {.st = st, .now = now};
@@ -504,6 +506,15 @@ static void compliance_tick(struct sw_store *st, int64_t now)
 		fprintf(stderr, "probe: rectification deadlines: %s\n", eb.msg);
 	if (a.queued)
 		printf("%zu rectification escalation notification(s) queued\n", a.queued);
+	/* Scheduled bulletins and progress reports whose period has ended. */
+	struct sw_report_tick_result rr = {0};
+
+	sw_errbuf_clear(&eb);
+	if (sw_report_tick_r(st, now, &rr, &eb))
+		fprintf(stderr, "probe: scheduled reports: %s\n", eb.msg);
+	else if (rr.made || rr.sent || rr.failed)
+		printf("scheduled reports: %" PRId64 " made, %" PRId64 " sent, %" PRId64
+		       " failed (will retry)\n", rr.made, rr.sent, rr.failed);
 }
 
 void sw__cli_respond_tick(struct sw_store *st, int64_t now)

@@ -1,5 +1,6 @@
 /*
- * cmd_import.c - `sitewarden import [--kind K] [--dry-run] FILE.csv`.
+ * cmd_import.c - `sitewarden import [--kind K] [--sheet NAME] [--dry-run]
+ * FILE.csv|FILE.xlsx`.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -13,28 +14,43 @@
 static int import_help(FILE *f)
 {
 	fprintf(f,
-		"usage: sitewarden import [--kind sites|units|persons|regions|depts] [--dry-run] "
-		"FILE.csv\n"
-		"\nImports a register from CSV: UTF-8, UTF-8 with BOM or GBK/GB18030 (detected),\n"
-		"Chinese or English column headers (see README).  All or nothing: when any row\n"
-		"is rejected, every problem is listed as 'row N, column X: reason' and nothing\n"
-		"is written.  Rows count from 1 at the first line after the header.\n"
-		"  --kind K     what the file holds (default: decided from the header)\n"
-		"  --dry-run    check everything, write nothing\n");
+		"usage: sitewarden import [--kind sites|units|persons|regions|depts] "
+		"[--sheet NAME] [--dry-run] FILE.csv|FILE.xlsx\n"
+		"\nImports a register from CSV (UTF-8, UTF-8 with BOM or GBK/GB18030, detected)\n"
+		"or an XLSX workbook (recognised by content), Chinese or English column headers\n"
+		"(see README).  All or nothing: when any row is rejected, every problem is\n"
+		"listed with its row and column and nothing is written.  CSV rows count from 1\n"
+		"at the first line after the header; XLSX rows are the sheet's row numbers.\n"
+		"  --kind K      what the file holds (default: decided from the header)\n"
+		"  --sheet NAME  XLSX: the sheet to read (default: the first visible one)\n"
+		"  --dry-run     check everything, write nothing\n");
 	return SW_EXIT_OK;
 }
 
 /* Counts errors and prints the first SHOW_ERRORS_MAX of them. */
 struct report {
 	size_t shown;
+	const struct sw_import_stats *stats; /* says CSV or XLSX */
 };
 
-static void print_err(void *arg, size_t row, size_t line, const char *column, const char *msg)
+/* CSV: "row 7311 (line 7312), column 统一社会信用代码: ..."; XLSX: "row 7312,
+ * column C (统一社会信用代码): ..." as the spreadsheet labels them. */
+static void print_err(void *arg, size_t row, size_t line, const char *column, const char *cell,
+		      const char *msg)
 {
 	struct report *r = arg;
+	char col[16] = "";
 
 	if (r->shown++ >= SHOW_ERRORS_MAX)
 		return;
+	if (r->stats->format == SW_IMPORT_FMT_XLSX) {
+		if (cell)
+			snprintf(col, sizeof col, "%.*s ", (int)strcspn(cell, "0123456789"), cell);
+		fprintf(stderr, "%s %zu%s%s%s%s%s: %s\n", row ? "row" : "header, row", line,
+			column ? ", column " : "", col, column ? "(" : "", column ? column : "",
+			column ? ")" : "", msg);
+		return;
+	}
 	if (row == 0)
 		fprintf(stderr, "header%s%s: %s\n", column ? ", column " : "", column ? column : "",
 			msg);
@@ -50,8 +66,12 @@ static void print_summary(const struct sw_import_stats *s, int dry_run)
 					    "persons"};
 	int first = 1;
 
-	printf("%s %zu %s row(s) from %s text: ", dry_run ? "checked" : "imported", s->rows,
-	       sw_import_kind_name(s->kind), sw_charset_name(s->charset));
+	if (s->format == SW_IMPORT_FMT_XLSX)
+		printf("%s %zu %s row(s) from sheet '%s': ", dry_run ? "checked" : "imported", s->rows,
+		       sw_import_kind_name(s->kind), s->sheet);
+	else
+		printf("%s %zu %s row(s) from %s text: ", dry_run ? "checked" : "imported", s->rows,
+		       sw_import_kind_name(s->kind), sw_charset_name(s->charset));
 	for (int e = 0; e < SW_ENT__COUNT; e++) {
 		if (!s->added[e])
 			continue;
@@ -67,11 +87,13 @@ int sw_cmd_import(struct sw_cli *cli, int argc, char **argv)
 	static const struct option o[] = {
 		{"kind", required_argument, NULL, 'k'},
 		{"dry-run", no_argument, NULL, 'n'},
+		{"sheet", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct sw_import_stats stats;
-	struct report rep = {0};
+	struct sw_import_opts opts = {0};
+	struct report rep = {0, &stats};
 	struct sw_errbuf eb;
 	struct sw_store *st;
 	enum sw_err rc;
@@ -83,6 +105,8 @@ int sw_cmd_import(struct sw_cli *cli, int argc, char **argv)
 				return sw_cli_usage("import", "--kind: unknown kind '%s'", optarg);
 		} else if (c == 'n') {
 			dry = 1;
+		} else if (c == 's') {
+			opts.sheet = optarg;
 		} else if (c == 'h') {
 			return import_help(stdout);
 		} else {
@@ -94,7 +118,9 @@ int sw_cmd_import(struct sw_cli *cli, int argc, char **argv)
 	if (!(st = sw_cli_store(cli)))
 		return SW_EXIT_FAIL;
 	sw_errbuf_clear(&eb);
-	rc = sw_import_file(st, argv[optind], kind, dry, &stats, print_err, &rep, &eb);
+	opts.kind = kind;
+	opts.dry_run = dry;
+	rc = sw_import_file_opts(st, argv[optind], &opts, &stats, print_err, &rep, &eb);
 	if (rep.shown > SHOW_ERRORS_MAX)
 		fprintf(stderr, "... and %zu more problems\n", rep.shown - SHOW_ERRORS_MAX);
 	if (rc == SW_EINVAL && stats.errors) {

@@ -16,16 +16,19 @@ static int rectify_help(FILE *f)
 	      "                   [--ref REF]\n"
 	      "       sitewarden rectify from-finding SITE --kind KIND [--check ID]\n"
 	      "                   [--owner NAME] [--deadline DATE]\n"
+	      "       sitewarden rectify from-incident INCIDENT [--owner NAME] [--deadline DATE]\n"
 	      "       sitewarden rectify set ID [--status open|in_progress|fixed|verified]\n"
 	      "                   [--evidence TEXT] [--owner NAME] [--deadline DATE]\n"
 	      "       sitewarden rectify list [--site SITE] [--status S] [--open] [--ready]\n"
-	      "                   [--json]\n"
+	      "                   [--incident ID] [--incident-closed] [--json]\n"
 	      "       sitewarden rectify tick [--json]\n"
 	      "       sitewarden rectify escalations [--undelivered] [--json]\n"
 	      "\nDeadlines default by severity: critical 3 days, high 7, medium 15, else 30.\n"
 	      "`tick` marks items whose finding is gone ready for verification, marks\n"
 	      "open items past their deadline overdue and escalates each overdue item\n"
 	      "exactly once (the escalations are kept for the notification queue).\n"
+	      "An incident may be closed while an item made from it is still open:\n"
+	      "`list --open --incident-closed` lists those items.\n"
 	      "The clock is SITEWARDEN_NOW when set (tests), else the system's.\n",
 	      f);
 	return f == stdout ? SW_EXIT_OK : SW_EXIT_USAGE;
@@ -77,13 +80,25 @@ static int cmd_list(struct sw_store *st, const struct sw_cli_kv *kv, int esc)
 {
 	struct sw_rect_filter f = {.status = sw_cli_kv(kv, "status"),
 				   .open_only = sw_cli_kv(kv, "open") != NULL,
-				   .ready_only = sw_cli_kv(kv, "ready") != NULL};
+				   .ready_only = sw_cli_kv(kv, "ready") != NULL,
+				   .incident_closed = sw_cli_kv(kv, "incident-closed") != NULL};
+	char ref[40];
 	int json = sw_cli_kv(kv, "json") != NULL, status;
 	json_t *arr = json_array();
 	struct sw_errbuf eb;
 	enum sw_err rc;
 
 	sw_errbuf_clear(&eb);
+	if (sw_cli_kv(kv, "incident")) {
+		long long n = strtoll(sw_cli_kv(kv, "incident"), NULL, 10);
+
+		if (n <= 0) {
+			json_decref(arr);
+			return sw_cli_usage("rectify", "--incident takes an incident id");
+		}
+		snprintf(ref, sizeof ref, "incident:%lld", n);
+		f.source_ref = ref;
+	}
 	if (sw_cli_kv(kv, "site") && (status = sw_cli_site_ref(st, sw_cli_kv(kv, "site"), &f.site_id)) >= 0) {
 		json_decref(arr);
 		return status;
@@ -106,8 +121,9 @@ int sw_cmd_rectify(struct sw_cli *cli, int argc, char **argv)
 {
 	static const char *const valued[] = {"source", "title", "severity", "owner", "deadline",
 					     "ref", "kind", "check", "status", "evidence", "site",
-					     NULL};
-	static const char *const flags[] = {"json", "help", "open", "ready", "undelivered", NULL};
+					     "incident", NULL};
+	static const char *const flags[] = {"json", "help", "open", "ready", "undelivered",
+					    "incident-closed", NULL};
 	struct sw_cli_kv kv;
 	struct sw_errbuf eb;
 	struct sw_store *st;
@@ -151,6 +167,16 @@ int sw_cmd_rectify(struct sw_cli *cli, int argc, char **argv)
 				 sw_cli_kv(&kv, "deadline"), sw_cli_kv(&kv, "evidence"),
 				 sw_compliance_now(), &eb);
 		return rc ? sw_cli_fail_eb(rc, &eb) : SW_EXIT_OK;
+	}
+	if (!strcmp(verb, "from-incident")) {
+		if ((id = strtoll(kv.pos[1], NULL, 10)) <= 0)
+			return sw_cli_usage("rectify", "rectify from-incident takes an incident id");
+		rc = sw_rect_from_incident(st, id, sw_cli_kv(&kv, "owner"), sw_cli_kv(&kv, "deadline"),
+					   sw_compliance_now(), &id, &eb);
+		if (rc)
+			return sw_cli_fail_eb(rc, &eb);
+		printf("item %" PRId64 " opened\n", id);
+		return SW_EXIT_OK;
 	}
 	if ((status = sw_cli_site_ref(st, kv.pos[1], &site)) >= 0)
 		return status;

@@ -210,6 +210,16 @@ enum sw_err sw_rect_from_finding(struct sw_store *st, int64_t site_id, int64_t c
 				 const char *kind, const char *owner, const char *deadline,
 				 int64_t now, int64_t *id, struct sw_errbuf *eb);
 
+/* One item from incident incident_id (source "incident", source_ref
+ * "incident:ID", title and severity from the incident, its site).  An
+ * item may be made from a closed incident too: closing an incident does
+ * not wait for its rectification (`rectify list --incident-closed` lists
+ * what is left).  SW_ENOTFOUND when there is no such incident; SW_EEXIST
+ * when an open item already tracks it. */
+enum sw_err sw_rect_from_incident(struct sw_store *st, int64_t incident_id, const char *owner,
+				  const char *deadline, int64_t now, int64_t *id,
+				  struct sw_errbuf *eb);
+
 /* Moves item id to status (in_progress, fixed, verified, open), with an
  * evidence note (required for fixed), owner and deadline (NULL: keep).
  * Refuses verified unless the item is fixed or ready for verification. */

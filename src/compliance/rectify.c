@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "model/finding.h"
+#include "store/incident.h"
 
 const char *sw_rect_status_zh(const char *s)
 {
@@ -130,6 +131,49 @@ enum sw_err sw_rect_from_finding(struct sw_store *st, int64_t site_id, int64_t c
 	snprintf(ref, sizeof ref, "check:%" PRId64, check_id);
 	snprintf(title, sizeof title, "%s: %s", k->zh, o.title);
 	struct sw_rect_new n = {site_id, "finding", ref, kind, o.severity, title, owner, deadline};
+	return sw_rect_add(st, &n, now, id, eb);
+}
+
+/* What an item from an incident takes of it. */
+struct inc_facts {
+	int64_t site_id;
+	char title[512], severity[16];
+};
+
+static int inc_facts_cb(void *arg, const struct sw_incident_row *r)
+{
+	struct inc_facts *f = arg;
+
+	f->site_id = r->site_id;
+	snprintf(f->title, sizeof f->title, "%s", r->title ? r->title : "");
+	snprintf(f->severity, sizeof f->severity, "%s", r->severity ? r->severity : "high");
+	return 0;
+}
+
+enum sw_err sw_rect_from_incident(struct sw_store *st, int64_t incident_id, const char *owner,
+				  const char *deadline, int64_t now, int64_t *id,
+				  struct sw_errbuf *eb)
+{
+	struct inc_facts fa = {0};
+	char ref[40], title[600];
+	struct sw_rect_filter f = {.open_only = 1, .source_ref = ref};
+	int64_t open = 0;
+	enum sw_err rc;
+
+	if ((rc = sw_store_incident_get(st, incident_id, inc_facts_cb, &fa, eb)))
+		return rc == SW_ENOTFOUND ? sw_errf_replace(eb, rc, "no incident %" PRId64,
+							    incident_id)
+					  : rc;
+	snprintf(ref, sizeof ref, "incident:%" PRId64, incident_id);
+	f.site_id = fa.site_id;
+	if ((rc = sw_store_rects(st, &f, count_cb, &open, eb)))
+		return rc;
+	if (open)
+		return sw_errf(eb, SW_EEXIST, "an open item already tracks incident %" PRId64,
+			       incident_id);
+	snprintf(title, sizeof title, "安全事件整改: %s", fa.title);
+	struct sw_rect_new n = {fa.site_id, "incident", ref, NULL, fa.severity, title, owner,
+				deadline};
 	return sw_rect_add(st, &n, now, id, eb);
 }
 

@@ -118,6 +118,8 @@ static void region_name(struct sw_store *st, const char *code, char *out, size_t
 struct bline {
 	const struct sw_cmp_site *s;
 	char kind[64], sev[16], date[11], title[256];
+	int incident;           /* an incident line: problem and status set here */
+	char problem[400], status[32];
 };
 
 struct bcollect {
@@ -148,11 +150,57 @@ static int bline_cb(void *arg, const struct sw_cmp_row *r)
 		c->cap = cap;
 	}
 	b = &c->l[c->n++];
+	memset(b, 0, sizeof *b);
 	b->s = s;
 	snprintf(b->kind, sizeof b->kind, "%s", r->s[SW_PF_KIND]);
 	snprintf(b->sev, sizeof b->sev, "%s", sev[r->i[SW_PF_SEVERITY] >= 2 && r->i[SW_PF_SEVERITY] <= 4 ? r->i[SW_PF_SEVERITY] : 2]);
 	snprintf(b->title, sizeof b->title, "%s", r->s[SW_PF_TITLE] ? r->s[SW_PF_TITLE] : "");
 	sw_cmp_date(r->i[SW_PF_FIRST], b->date);
+	return 0;
+}
+
+/* The Chinese name of an incident kind (a finding family or manual). */
+static const char *inc_kind_zh(const char *k)
+{
+	static const char *const map[][2] = {
+		{"defacement", "网页篡改"}, {"trojan", "网页挂马"}, {"darklink", "暗链"},
+		{"agent", "主机防护告警"}, {"manual", "人工登记"},
+	};
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(map[i][0], k))
+			return map[i][1];
+	return k;
+}
+
+/* An incident of the period as a bulletin line. */
+static int bline_inc(void *arg, const struct sw_cmp_incident *i)
+{
+	struct bcollect *c = arg;
+	struct bline *b;
+
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 256;
+		struct bline *nl = realloc(c->l, cap * sizeof *nl);
+
+		if (!nl) {
+			c->oom = 1;
+			return 1;
+		}
+		c->l = nl;
+		c->cap = cap;
+	}
+	b = &c->l[c->n++];
+	memset(b, 0, sizeof *b);
+	b->s = i->site;
+	b->incident = 1;
+	snprintf(b->kind, sizeof b->kind, "~incident");
+	snprintf(b->sev, sizeof b->sev, "%s", i->severity);
+	snprintf(b->title, sizeof b->title, "%s", i->title);
+	sw_cmp_date(i->detected, b->date);
+	snprintf(b->problem, sizeof b->problem, "安全事件(%s): %s", inc_kind_zh(i->kind), i->title);
+	snprintf(b->status, sizeof b->status, "%s",
+		 !strcmp(i->state, "closed") ? "已结案" : i->recovered ? "已恢复" : "处置中");
 	return 0;
 }
 
@@ -238,14 +286,20 @@ enum sw_err sw_report_bulletin(struct sw_store *st, const struct sw_stats_scope 
 	memcpy(out->width, width, sizeof width);
 	snprintf(out->title, sizeof out->title, "网站安全问题通报");
 	rc = sw_store_cmp_period_findings(st, t0, t1, bline_cb, &c, eb);
+	if (!rc && !c.oom)
+		rc = sw_cmp_incidents(st, &v, t0, t1, bline_inc, &c, eb);
 	if (!rc && c.oom)
 		rc = sw_errf(eb, SW_ENOMEM, "out of memory");
-	if (!rc)
+	if (!rc && c.n) /* c.l is NULL when nothing was found */
 		qsort(c.l, c.n, sizeof *c.l, bline_cmp);
 	sw_cmp_add_days(to, -1, last);
 	memcpy(pt, last, sizeof last); /* the period's last day, for the subtitle */
-	snprintf(out->subtitle, sizeof out->subtitle, "范围: %s ｜ 通报期间: %s 至 %s ｜ 问题 %zu 项",
-		 sc && sc->region ? sc->region : "全部", from, pt, c.n);
+	size_t ninc = 0;
+	for (size_t i = 0; i < c.n; i++)
+		ninc += c.l[i].incident;
+	snprintf(out->subtitle, sizeof out->subtitle,
+		 "范围: %s ｜ 通报期间: %s 至 %s ｜ 问题 %zu 项 ｜ 安全事件 %zu 起",
+		 sc && sc->region ? sc->region : "全部", from, pt, c.n - ninc, ninc);
 	for (size_t i = 0; i < c.n && !rc; i++) {
 		const struct bline *l = &c.l[i];
 		const struct sw_finding_kind *k = sw_finding_kind(l->kind);
@@ -254,9 +308,14 @@ enum sw_err sw_report_bulletin(struct sw_store *st, const struct sw_stats_scope 
 
 		region_name(st, l->s->region, rname, sizeof rname);
 		snprintf(num, sizeof num, "%zu", i + 1);
-		snprintf(problem, sizeof problem, "%s", k ? k->zh : l->kind);
-		if ((rc = line_status(st, l, status, sizeof status, eb)))
-			break;
+		if (l->incident) {
+			snprintf(problem, sizeof problem, "%s", l->problem);
+			snprintf(status, sizeof status, "%s", l->status);
+		} else {
+			snprintf(problem, sizeof problem, "%s", k ? k->zh : l->kind);
+			if ((rc = line_status(st, l, status, sizeof status, eb)))
+				break;
+		}
 		const char *row[] = {num, rname, l->s->name, l->s->url, l->s->unit_name, problem,
 				     sev >= 0 ? sw_sev_zh((enum sw_sev)sev) : l->sev, l->date, status};
 		/* a new province starts a printed page */
@@ -370,6 +429,65 @@ static void jpct(json_t *o, const char *a, const char *b, char *out, size_t n)
 		snprintf(out, n, "-");
 }
 
+/* Hours of a seconds figure with one decimal into out ("-" when null). */
+static void hours(json_t *v, char *out, size_t n)
+{
+	if (json_is_integer(v))
+		snprintf(out, n, "%.1f", (double)json_integer_value(v) / 3600.0);
+	else
+		snprintf(out, n, "-");
+}
+
+/* The incidents detected in the period next to the previous period's. */
+static enum sw_err incident_rows(struct sw_store *st, const struct sw_cmp_view *v,
+				 const char *from, const char *to, const char *pf, const char *pt,
+				 struct sw_report *out, struct sw_errbuf *eb)
+{
+	static const struct { const char *name, *key; int secs; } rows[] = {
+		{"安全事件(起)", "total", 0},
+		{"已恢复(起)", "recovered", 0},
+		{"未恢复(起)", "unrecovered", 0},
+		{"重大事件(起)", "major", 0},
+		{"发现至恢复平均用时(小时)", "detect_to_recover_mean_s", 1},
+		{"发现至恢复90%用时(小时)", "detect_to_recover_p90_s", 1},
+	};
+	int64_t t[4];
+	json_t *cur = NULL, *prev = NULL;
+	char a[32], b[32], d[32];
+	enum sw_err rc;
+
+	sw_cmp_date_time(from, &t[0]);
+	sw_cmp_date_time(to, &t[1]);
+	sw_cmp_date_time(pf, &t[2]);
+	sw_cmp_date_time(pt, &t[3]);
+	rc = sw_cmp_incident_figures(st, v, t[0], t[1], &cur, eb);
+	if (!rc)
+		rc = sw_cmp_incident_figures(st, v, t[2], t[3], &prev, eb);
+	for (size_t i = 0; !rc && i < sizeof rows / sizeof rows[0]; i++) {
+		json_t *x = json_object_get(cur, rows[i].key), *y = json_object_get(prev, rows[i].key);
+
+		if (rows[i].secs) {
+			hours(x, a, sizeof a);
+			hours(y, b, sizeof b);
+			if (json_is_integer(x) && json_is_integer(y))
+				snprintf(d, sizeof d, "%+.1f",
+					 (double)(json_integer_value(x) - json_integer_value(y)) / 3600.0);
+			else
+				snprintf(d, sizeof d, "-");
+		} else {
+			snprintf(a, sizeof a, "%" JSON_INTEGER_FORMAT, json_integer_value(x));
+			snprintf(b, sizeof b, "%" JSON_INTEGER_FORMAT, json_integer_value(y));
+			snprintf(d, sizeof d, "%+" JSON_INTEGER_FORMAT,
+				 json_integer_value(x) - json_integer_value(y));
+		}
+		const char *row[] = {"应急处置", rows[i].name, a, b, d};
+		rc = add_row(out, 0, row);
+	}
+	json_decref(cur);
+	json_decref(prev);
+	return rc;
+}
+
 enum sw_err sw_report_progress(struct sw_store *st, const struct sw_stats_scope *sc,
 			       const char *period, int64_t now, struct sw_report *out,
 			       struct sw_errbuf *eb)
@@ -417,6 +535,8 @@ enum sw_err sw_report_progress(struct sw_store *st, const struct sw_stats_scope 
 		{"现状", "测评逾期网站", jint(js, "mlps", "overdue") + jint(js, "mlps", "never_assessed")},
 		{"现状", "未关闭问题", jint(js, "findings", "open")},
 		{"现状", "逾期整改项", jint(js, "rectification", "overdue")},
+		{"现状", "未结案安全事件", jint(js, "incidents", "open")},
+		{"现状", "已结案但整改未完成事件", jint(js, "incidents", "closed_with_open_items")},
 	};
 	for (size_t i = 0; i < sizeof snap / sizeof snap[0] && !rc; i++) {
 		snprintf(a, sizeof a, "%lld", snap[i].now);
@@ -448,9 +568,8 @@ enum sw_err sw_report_progress(struct sw_store *st, const struct sw_stats_scope 
 		const char *row[] = {"本期工作", fl[i].name, a, b, d};
 		rc = add_row(out, i == 0, row);
 	}
-	const char *inc[] = {"应急处置", "安全事件", "未跟踪", "未跟踪", "-"};
 	if (!rc)
-		rc = add_row(out, 0, inc);
+		rc = incident_rows(st, &v, from, to, pf, pt, out, eb);
 	if (rc == SW_ENOMEM)
 		sw_errf(eb, rc, "out of memory building the report");
 	json_decref(js);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 /* Opens path for writing ("-": stdout). */
@@ -213,4 +214,74 @@ enum sw_err sw_report_html(const struct sw_report *r, const char *path, struct s
 		fprintf(f, "<tr><td colspan=\"%d\">无</td></tr>\n", r->ncols);
 	fputs("</tbody></table>\n</body></html>\n", f);
 	return close_out(f, path, eb);
+}
+
+/* Largest report sent (a national bulletin is a few megabytes). */
+#define REPORT_MAX (256u << 20)
+
+/* Reads the file at path into a malloc'd buffer. */
+static enum sw_err slurp(const char *path, char **out, size_t *len, struct sw_errbuf *eb)
+{
+	FILE *f = fopen(path, "rb");
+	long n;
+	char *b;
+
+	*out = NULL;
+	if (!f)
+		return sw_errf(eb, SW_EIO, "cannot read the report back");
+	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || (unsigned long)n > REPORT_MAX ||
+	    fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return sw_errf(eb, SW_EIO, "the report is too large or unreadable");
+	}
+	if (!(b = malloc((size_t)n + 1))) {
+		fclose(f);
+		return sw_errf(eb, SW_ENOMEM, "out of memory for the report");
+	}
+	if (fread(b, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(b);
+		return sw_errf(eb, SW_EIO, "short read of the report");
+	}
+	fclose(f);
+	*out = b;
+	*len = (size_t)n;
+	return SW_OK;
+}
+
+enum sw_err sw_report_render(const struct sw_report *r, const char *fmt, char **out,
+			     size_t *len, struct sw_errbuf *eb)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[512];
+	enum sw_err rc;
+	int fd;
+
+	if (!dir || !*dir || strlen(dir) > 400)
+		dir = "/tmp";
+	snprintf(path, sizeof path, "%s/sw-report-XXXXXX", dir);
+	if ((fd = mkstemp(path)) < 0)
+		return sw_errf(eb, SW_EIO, "cannot make a temporary file for the report");
+	close(fd);
+	rc = !strcmp(fmt, "xlsx") ? sw_report_xlsx(r, path, eb)
+	     : !strcmp(fmt, "csv") ? sw_report_csv(r, path, eb)
+				   : sw_report_html(r, path, eb);
+	if (!rc)
+		rc = slurp(path, out, len, eb);
+	unlink(path);
+	return rc;
+}
+
+const char *sw_report_mime(const char *fmt)
+{
+	static const char *const types[][2] = {
+		{"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{"csv", "text/csv; charset=utf-8"},
+		{"html", "text/html; charset=utf-8"},
+	};
+
+	for (size_t i = 0; fmt && i < sizeof types / sizeof types[0]; i++)
+		if (!strcmp(fmt, types[i][0]))
+			return types[i][1];
+	return NULL;
 }

@@ -55,6 +55,37 @@ int sw_stats_region_in(const char *scope, const char *code);
 /* Checks a scope's values (region six digits; unit type known). */
 enum sw_err sw_stats_scope_check(const struct sw_stats_scope *sc, struct sw_errbuf *eb);
 
+/* ---- incidents (incstats.c) ----
+ *
+ * Detection is the earliest of the incident's opening and the first
+ * sightings of its linked alerts (the deadline alerts the chain raises,
+ * incident.overdue, excluded); recovery is its first "recovered" step
+ * (恢复) of the reporting chain.  Its kind is the family of its first
+ * linked alert ("manual" when none is linked). */
+struct sw_cmp_incident {
+	int64_t id, site_id, opened, closed, detected, recovered; /* 0: not recovered/closed */
+	const char *title, *severity, *state; /* borrowed during the callback */
+	char kind[32];
+	int major;
+	int64_t open_items; /* rectification items made from it still open */
+	const struct sw_cmp_site *site;
+};
+
+typedef int (*sw_cmp_inc_cb)(void *arg, const struct sw_cmp_incident *i);
+
+/* Walks, by id, the incidents of v's in-scope sites detected in
+ * [from, to) (to 0: any time). */
+enum sw_err sw_cmp_incidents(struct sw_store *st, const struct sw_cmp_view *v, int64_t from,
+			     int64_t to, sw_cmp_inc_cb cb, void *arg, struct sw_errbuf *eb);
+
+/* The incident figures of those incidents (*out new): total, open,
+ * closed, major, by_kind, recovered, unrecovered, the mean and 90th
+ * percentile (nearest rank) of detection to recovery in seconds (null
+ * when none recovered), closed_with_open_items. */
+enum sw_err sw_cmp_incident_figures(struct sw_store *st, const struct sw_cmp_view *v,
+				    int64_t from, int64_t to, json_t **out,
+				    struct sw_errbuf *eb);
+
 /* The statistics of the scope as JSON (*out new; caller decrefs). */
 enum sw_err sw_stats_json(struct sw_store *st, const struct sw_stats_scope *sc, int64_t now,
 			  json_t **out, struct sw_errbuf *eb);

@@ -115,6 +115,23 @@ int64_t sw_notify_backoff(int64_t attempts);
 enum sw_err sw_notify_send(const struct sw_channel *c, const struct sw_notify_msg *m,
 			   int64_t now, struct sw_errbuf *eb);
 
+/* A file to attach (borrowed): name (ASCII, no quotes), MIME type, bytes. */
+struct sw_notify_attach {
+	const char *name, *type;
+	const unsigned char *data;
+	size_t len;
+};
+
+/*
+ * sw_notify_send with file a attached, for channels that can carry a file
+ * (smtp: a multipart/mixed mail of the text and the file, both base64).
+ * Other kinds answer SW_EINVAL: their callers send a link instead.
+ * Scheduled reports (src/compliance/schedule.c) use it.
+ */
+enum sw_err sw_notify_send_attach(const struct sw_channel *c, const struct sw_notify_msg *m,
+				  const struct sw_notify_attach *a, int64_t now,
+				  struct sw_errbuf *eb);
+
 /* ---- formatting (format.c), shared by the senders and the tests ---- */
 
 /* Lower-case hex HMAC-SHA256 of the timestamp's text followed by body,

@@ -43,6 +43,15 @@ enum sw_err sw_notify_send(const struct sw_channel *c, const struct sw_notify_ms
 	return sw_errf(eb, SW_EINVAL, "unknown channel kind '%s'", c->kind);
 }
 
+enum sw_err sw_notify_send_attach(const struct sw_channel *c, const struct sw_notify_msg *m,
+				  const struct sw_notify_attach *a, int64_t now,
+				  struct sw_errbuf *eb)
+{
+	if (!strcmp(c->kind, "smtp"))
+		return sw__notify_smtp_attach(c, m, a, now, eb);
+	return sw_errf(eb, SW_EINVAL, "a %s channel cannot carry a file", c->kind);
+}
+
 /* The channels, copied (sending must not happen inside a walk). */
 struct chans {
 	struct sw_channel *v;

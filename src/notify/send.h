@@ -15,6 +15,10 @@ enum sw_err sw__notify_robot(const struct sw_channel *c, const struct sw_notify_
 			     int64_t now, struct sw_errbuf *eb);
 enum sw_err sw__notify_smtp(const struct sw_channel *c, const struct sw_notify_msg *m,
 			    int64_t now, struct sw_errbuf *eb);
+/* Mail with file a attached (multipart/mixed; a NULL: plain text). */
+enum sw_err sw__notify_smtp_attach(const struct sw_channel *c, const struct sw_notify_msg *m,
+				   const struct sw_notify_attach *a, int64_t now,
+				   struct sw_errbuf *eb);
 enum sw_err sw__notify_syslog(const struct sw_channel *c, const struct sw_notify_msg *m,
 			      int64_t now, struct sw_errbuf *eb);
 

@@ -9,6 +9,7 @@
  * trusted to be brief).
  */
 #include <curl/curl.h>
+#include <limits.h>
 #include <jansson.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -185,52 +186,95 @@ static size_t on_read(char *buf, size_t sz, size_t nm, void *arg)
 	return n;
 }
 
-/* Base64 of s (for the MIME-encoded subject and body). */
-static char *b64(const char *s)
+/* Base64 of n bytes at p (for the MIME-encoded subject, body and
+ * attachment). */
+static char *b64n(const unsigned char *p, size_t n)
 {
-	size_t n = strlen(s);
-	char *out = malloc(4 * ((n + 2) / 3) + 1);
+	char *out = n <= (size_t)INT_MAX / 4 * 3 - 3 ? malloc(4 * ((n + 2) / 3) + 1) : NULL;
 
 	if (out)
-		EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
+		EVP_EncodeBlock((unsigned char *)out, p, (int)n);
 	return out;
 }
 
-/* Builds the mail: headers, then the text in base64 lines of 76. */
+static char *b64(const char *s)
+{
+	return b64n((const unsigned char *)s, strlen(s));
+}
+
+/* Appends base64 text b in lines of 76 to out (capacity n, length *w). */
+static void b64_lines(char *out, size_t n, size_t *w, const char *b)
+{
+	size_t len = strlen(b);
+
+	for (size_t i = 0; i < len && *w + 80 < n; i += 76)
+		*w += (size_t)snprintf(out + *w, n - *w, "%.76s\r\n", b + i);
+}
+
+/* The MIME boundary: "=_" never occurs in base64 text, and every part is
+ * base64. */
+#define BOUNDARY "=_sitewarden_part_="
+
+/* Builds the mail: headers, then the text in base64 lines of 76; with an
+ * attachment (a, may be NULL), a multipart/mixed of the text and the file. */
 static char *mail_text(const struct sw_channel *c, const struct sw_notify_msg *m,
-		       const char *to, int64_t now)
+		       const char *to, int64_t now, const struct sw_notify_attach *a)
 {
 	char *text = sw_notify_text(m), *bt = text ? b64(text) : NULL, *bs = b64(m->subject);
+	char *ba = a ? b64n(a->data, a->len) : NULL;
 	char date[64], *out = NULL;
 	time_t t = (time_t)now;
 	struct tm tm;
-	size_t n, len;
+	size_t n, len, alen = ba ? strlen(ba) : 0;
 
 	gmtime_r(&t, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	if (bt && bs) {
+	if (bt && bs && (!a || ba)) {
 		len = strlen(bt);
-		n = 1024 + strlen(bs) + strlen(to) + strlen(c->sender) + len + len / 76 * 2;
+		n = 2048 + strlen(bs) + strlen(to) + strlen(c->sender) + len + len / 76 * 2 + alen +
+		    alen / 76 * 2 + (a ? strlen(a->name) + strlen(a->type) : 0);
 		if ((out = malloc(n))) {
 			size_t w = (size_t)snprintf(out, n,
 				"Date: %s\r\nFrom: <%s>\r\nTo: %s\r\nSubject: =?UTF-8?B?%s?=\r\n"
 				"Message-ID: <%s@sitewarden>\r\nIdempotency-Key: %s\r\n"
-				"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-				"Content-Transfer-Encoding: base64\r\n\r\n",
+				"MIME-Version: 1.0\r\n",
 				date, c->sender, to, bs, m->idem_key, m->idem_key);
 
-			for (size_t i = 0; i < len && w + 80 < n; i += 76)
-				w += (size_t)snprintf(out + w, n - w, "%.76s\r\n", bt + i);
+			if (a)
+				w += (size_t)snprintf(out + w, n - w,
+					"Content-Type: multipart/mixed; boundary=\"" BOUNDARY "\"\r\n"
+					"\r\n--" BOUNDARY "\r\n");
+			w += (size_t)snprintf(out + w, n - w,
+				"Content-Type: text/plain; charset=UTF-8\r\n"
+				"Content-Transfer-Encoding: base64\r\n\r\n");
+			b64_lines(out, n, &w, bt);
+			if (a) {
+				w += (size_t)snprintf(out + w, n - w,
+					"\r\n--" BOUNDARY "\r\nContent-Type: %s; name=\"%s\"\r\n"
+					"Content-Disposition: attachment; filename=\"%s\"\r\n"
+					"Content-Transfer-Encoding: base64\r\n\r\n",
+					a->type, a->name, a->name);
+				b64_lines(out, n, &w, ba);
+				w += (size_t)snprintf(out + w, n - w, "\r\n--" BOUNDARY "--\r\n");
+			}
 		}
 	}
 	free(text);
 	free(bt);
 	free(bs);
+	free(ba);
 	return out;
 }
 
 enum sw_err sw__notify_smtp(const struct sw_channel *c, const struct sw_notify_msg *m,
 			    int64_t now, struct sw_errbuf *eb)
+{
+	return sw__notify_smtp_attach(c, m, NULL, now, eb);
+}
+
+enum sw_err sw__notify_smtp_attach(const struct sw_channel *c, const struct sw_notify_msg *m,
+				   const struct sw_notify_attach *att, int64_t now,
+				   struct sw_errbuf *eb)
 {
 	const char *to = m->recipients && *m->recipients ? m->recipients : c->recipients;
 	struct curl_slist *rcpt = NULL;
@@ -244,7 +288,12 @@ enum sw_err sw__notify_smtp(const struct sw_channel *c, const struct sw_notify_m
 		rcpt = curl_slist_append(rcpt, a);
 	if (!rcpt)
 		return sw_errf(eb, SW_EIO, "no recipients");
-	if (!(mail = mail_text(c, m, to, now)) || !(h = curl_easy_init())) {
+	if (att && (!att->name[0] || strcspn(att->name, "\"\\\r\n") != strlen(att->name) ||
+		    strcspn(att->type, "\"\r\n") != strlen(att->type))) {
+		curl_slist_free_all(rcpt);
+		return sw_errf(eb, SW_EINVAL, "bad attachment name or type");
+	}
+	if (!(mail = mail_text(c, m, to, now, att)) || !(h = curl_easy_init())) {
 		free(mail);
 		curl_slist_free_all(rcpt);
 		return sw_errf(eb, SW_ENOMEM, "out of memory");

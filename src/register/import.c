@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "io/xlsx.h"
 #include "register/import_int.h"
 #include "register/register.h"
 
@@ -41,7 +42,7 @@ const char *sw_import_kind_name(enum sw_import_kind k)
 
 void sw__imp_err(struct sw__imp *imp, int c, const char *fmt, ...)
 {
-	char msg[600];
+	char msg[600], cell[32] = "", col[8];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -51,8 +52,13 @@ void sw__imp_err(struct sw__imp *imp, int c, const char *fmt, ...)
 	if (!imp->row_bad && imp->row > 0)
 		imp->stats->rejected++;
 	imp->row_bad = 1;
+	if (imp->xlsx && c >= 0) {
+		sw_xlsx_col_name((size_t)c, col);
+		snprintf(cell, sizeof cell, "%s%zu", col, imp->line);
+	}
 	if (imp->err_fn)
-		imp->err_fn(imp->arg, imp->row, imp->line, c >= 0 ? imp->cols[c].header : NULL, msg);
+		imp->err_fn(imp->arg, imp->row, imp->line, c >= 0 ? imp->cols[c].header : NULL,
+			    *cell ? cell : NULL, msg);
 }
 
 /* Writes the strings of parts[] (NULL-terminated) joined by sep into buf
@@ -546,9 +552,30 @@ static enum sw_err preload(struct sw__imp *imp, struct sw_errbuf *eb)
 	return SW_OK;
 }
 
+enum sw_err sw__imp_start(struct sw__imp *imp, const char **fields, size_t n,
+			  struct sw_errbuf *eb)
+{
+	enum sw_err rc;
+
+	if ((rc = sw__imp_header(imp, fields, n)) || (rc = preload(imp, eb)))
+		return rc;
+	imp->nmain = order_cols(imp, SW_COL_MAIN, imp->ent->nfields, imp->main_cols);
+	imp->nunit = order_cols(imp, SW_COL_UNIT, sw_entity_get(SW_ENT_UNIT)->nfields, imp->unit_cols);
+	return SW_OK;
+}
+
+enum sw_err sw__imp_row(struct sw__imp *imp, const char **v, size_t n, struct sw_errbuf *eb)
+{
+	if (blank(v, n))
+		return SW_OK;
+	imp->stats->rows++;
+	return one_row(imp, v, n, eb);
+}
+
 /* Reads every record of the UTF-8 text and imports it (the caller owns
  * the outer transaction). */
-static enum sw_err run(struct sw__imp *imp, const char *text, size_t len, struct sw_errbuf *eb)
+static enum sw_err run_csv(struct sw__imp *imp, const char *text, size_t len,
+			   struct sw_errbuf *eb)
 {
 	struct sw_csv csv;
 	const char **v;
@@ -562,22 +589,17 @@ static enum sw_err run(struct sw__imp *imp, const char *text, size_t len, struct
 		goto out;
 	}
 	imp->line = sw_csv_record_line(&csv);
-	if ((rc = sw__imp_header(imp, v, n)) || (rc = preload(imp, eb)))
+	if ((rc = sw__imp_start(imp, v, n, eb)))
 		goto out;
-	imp->nmain = order_cols(imp, SW_COL_MAIN, imp->ent->nfields, imp->main_cols);
-	imp->nunit = order_cols(imp, SW_COL_UNIT, sw_entity_get(SW_ENT_UNIT)->nfields, imp->unit_cols);
 	while ((rc = sw_csv_next(&csv, &v, &n, eb)) == SW_OK) {
 		/* Blank rows are skipped but counted, so row N stays spreadsheet
 		 * row N+1 for the person fixing the file. */
 		imp->row++;
-		if (blank(v, n))
-			continue;
 		/* Undo the apostrophe an export puts before formula-like cells. */
 		for (size_t i = 0; i < n; i++)
 			v[i] = sw_csv_undefuse(v[i]);
 		imp->line = sw_csv_record_line(&csv);
-		imp->stats->rows++;
-		if ((rc = one_row(imp, v, n, eb)))
+		if ((rc = sw__imp_row(imp, v, n, eb)))
 			goto out;
 	}
 	if (rc == SW_ENOTFOUND)
@@ -587,35 +609,67 @@ out:
 	return rc;
 }
 
-enum sw_err sw_import_buffer(struct sw_store *st, const char *data, size_t len,
-			     enum sw_import_kind kind, int dry_run, struct sw_import_stats *stats,
-			     sw_import_err_fn err_fn, void *arg, struct sw_errbuf *eb)
+/* Decodes a CSV file to UTF-8 and reads it (see run_csv). */
+static enum sw_err csv(struct sw__imp *imp, const char *data, size_t len, struct sw_errbuf *eb)
 {
-	struct sw__imp *imp = calloc(1, sizeof *imp);
 	char *text = NULL;
 	size_t tlen = 0;
+	enum sw_err rc = sw_charset_to_utf8(data, len, &text, &tlen, &imp->stats->charset, eb);
+
+	if (!rc)
+		rc = run_csv(imp, text, tlen, eb);
+	free(text);
+	return rc;
+}
+
+/* Decides CSV or XLSX: by content unless the caller says (and a file that
+ * is not what the caller says is refused rather than misread). */
+static enum sw_err format_of(const struct sw_import_opts *o, const char *data, size_t len,
+			     enum sw_import_format *f, struct sw_errbuf *eb)
+{
+	enum sw_xlsx_sniff s = sw_xlsx_sniff(data, len);
+
+	*f = o->format;
+	if (*f == SW_IMPORT_FMT_AUTO)
+		*f = s == SW_XLSX_NOT ? SW_IMPORT_FMT_CSV : SW_IMPORT_FMT_XLSX;
+	if (*f == SW_IMPORT_FMT_XLSX && s == SW_XLSX_NOT)
+		return sw_errf(eb, SW_EINVAL, "not an XLSX workbook (no ZIP signature)");
+	if (*f == SW_IMPORT_FMT_CSV && s != SW_XLSX_NOT)
+		return sw_errf(eb, SW_EINVAL, "this is a spreadsheet workbook, not CSV text");
+	return SW_OK;
+}
+
+enum sw_err sw_import_buffer_opts(struct sw_store *st, const char *data, size_t len,
+				  const struct sw_import_opts *o, struct sw_import_stats *stats,
+				  sw_import_err_fn err_fn, void *arg, struct sw_errbuf *eb)
+{
+	static const struct sw_import_opts none = {0};
+	struct sw__imp *imp;
+	enum sw_import_format fmt;
 	enum sw_err rc;
 
 	memset(stats, 0, sizeof *stats);
-	if (!imp)
+	o = o ? o : &none;
+	if ((rc = format_of(o, data, len, &fmt, eb)))
+		return rc;
+	stats->format = fmt;
+	if (!(imp = calloc(1, sizeof *imp)))
 		return SW_ENOMEM;
-	*imp = (struct sw__imp){.st = st, .kind = kind, .stats = stats, .err_fn = err_fn,
-				.arg = arg};
+	*imp = (struct sw__imp){.st = st, .kind = o->kind, .stats = stats, .err_fn = err_fn,
+				.arg = arg, .xlsx = fmt == SW_IMPORT_FMT_XLSX};
 	sw_strmap_init(&imp->units);
 	sw_strmap_init(&imp->groups);
 	sw_strmap_init(&imp->depts);
 	sw_strmap_init(&imp->persons);
 	sw_strmap_init(&imp->verified);
-	if ((rc = sw_charset_to_utf8(data, len, &text, &tlen, &stats->charset, eb)))
-		goto out;
 	/* Bulk: a rejected row dooms the import anyway, so rows need no
 	 * savepoints of their own. */
 	if ((rc = sw_store_begin_bulk(st, eb)))
 		goto out;
-	rc = run(imp, text, tlen, eb);
+	rc = imp->xlsx ? sw__imp_xlsx(imp, data, len, o->sheet, eb) : csv(imp, data, len, eb);
 	if (!rc && stats->errors)
 		rc = SW_EINVAL;
-	if (rc || dry_run)
+	if (rc || o->dry_run)
 		sw_store_rollback(st);
 	else
 		rc = sw_store_commit(st, eb);
@@ -628,15 +682,23 @@ out:
 	sw_strmap_cleanup(&imp->persons);
 	sw_strmap_cleanup(&imp->verified);
 	free(imp);
-	free(text);
 	return rc;
+}
+
+enum sw_err sw_import_buffer(struct sw_store *st, const char *data, size_t len,
+			     enum sw_import_kind kind, int dry_run, struct sw_import_stats *stats,
+			     sw_import_err_fn err_fn, void *arg, struct sw_errbuf *eb)
+{
+	struct sw_import_opts o = {.kind = kind, .dry_run = dry_run};
+
+	return sw_import_buffer_opts(st, data, len, &o, stats, err_fn, arg, eb);
 }
 
 #define IMPORT_MAX (1024L * 1024 * 1024)
 
-enum sw_err sw_import_file(struct sw_store *st, const char *path, enum sw_import_kind kind,
-			   int dry_run, struct sw_import_stats *stats, sw_import_err_fn err_fn,
-			   void *arg, struct sw_errbuf *eb)
+enum sw_err sw_import_file_opts(struct sw_store *st, const char *path,
+				const struct sw_import_opts *o, struct sw_import_stats *stats,
+				sw_import_err_fn err_fn, void *arg, struct sw_errbuf *eb)
 {
 	FILE *f = fopen(path, "rb");
 	struct stat sb;
@@ -661,10 +723,18 @@ enum sw_err sw_import_file(struct sw_store *st, const char *path, enum sw_import
 	if (fread(data, 1, (size_t)sb.st_size, f) != (size_t)sb.st_size) {
 		rc = sw_errf(eb, SW_EIO, "cannot read %s", path);
 	} else {
-		rc = sw_import_buffer(st, data, (size_t)sb.st_size, kind, dry_run, stats, err_fn, arg,
-				      eb);
+		rc = sw_import_buffer_opts(st, data, (size_t)sb.st_size, o, stats, err_fn, arg, eb);
 	}
 	free(data);
 	fclose(f);
 	return rc;
+}
+
+enum sw_err sw_import_file(struct sw_store *st, const char *path, enum sw_import_kind kind,
+			   int dry_run, struct sw_import_stats *stats, sw_import_err_fn err_fn,
+			   void *arg, struct sw_errbuf *eb)
+{
+	struct sw_import_opts o = {.kind = kind, .dry_run = dry_run};
+
+	return sw_import_file_opts(st, path, &o, stats, err_fn, arg, eb);
 }

@@ -51,6 +51,7 @@ struct sw__imp {
 	void *arg;
 	size_t row, line;
 	int row_bad;
+	int xlsx; /* rows and cells are named as the spreadsheet names them */
 };
 
 /* Reports an error of the current row in column c (-1: the whole row). */
@@ -60,5 +61,19 @@ void sw__imp_err(struct sw__imp *imp, int c, const char *fmt, ...)
 /* Maps the header record to imp->cols, deciding imp->kind when AUTO.
  * Returns SW_EINVAL after reporting problems (row 0). */
 enum sw_err sw__imp_header(struct sw__imp *imp, const char **fields, size_t n);
+
+/* Maps the header, loads what the register holds and orders the columns:
+ * everything before the first data row. */
+enum sw_err sw__imp_start(struct sw__imp *imp, const char **fields, size_t n,
+			  struct sw_errbuf *eb);
+
+/* Imports one data row (imp->row and imp->line already set); blank rows
+ * are skipped.  Returns only failures of the store (rejections go to the
+ * report). */
+enum sw_err sw__imp_row(struct sw__imp *imp, const char **v, size_t n, struct sw_errbuf *eb);
+
+/* Reads an XLSX workbook's rows into the importer (import_xlsx.c). */
+enum sw_err sw__imp_xlsx(struct sw__imp *imp, const char *data, size_t len, const char *sheet,
+			 struct sw_errbuf *eb);
 
 #endif

@@ -71,11 +71,15 @@ int sw__capi_override(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rects_list(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rect_add(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rect_from_finding(struct sw_req *rq, struct sw_resp *rs);
+int sw__capi_rect_from_incident(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rect_get(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rect_patch(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_rect_tick(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_escalations(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_report_bulletin(struct sw_req *rq, struct sw_resp *rs);
 int sw__capi_report_progress(struct sw_req *rq, struct sw_resp *rs);
+int sw__capi_report_schedules(struct sw_req *rq, struct sw_resp *rs);
+int sw__capi_report_runs(struct sw_req *rq, struct sw_resp *rs);
+int sw__capi_report_run_file(struct sw_req *rq, struct sw_resp *rs);
 
 #endif

@@ -14,6 +14,7 @@
 #include "server/api_compliance.h"
 #include "server/api_json.h"
 #include "server/api_register.h"
+#include "store/incident.h"
 
 static int append_rect(void *arg, const struct sw_cmp_row *r)
 {
@@ -44,7 +45,8 @@ static int kind_ok(const char *k)
 	       strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_.") == strlen(k);
 }
 
-/* GET /api/rectifications?site=&status=&open=1&ready=1&kind= */
+/* GET /api/rectifications?site=&status=&open=1&ready=1&kind=&incident=
+ * &incident_closed=1 */
 int sw__capi_rects_list(struct sw_req *rq, struct sw_resp *rs)
 {
 	static const char *const statuses[] = {"open", "in_progress", "fixed", "verified",
@@ -53,15 +55,22 @@ int sw__capi_rects_list(struct sw_req *rq, struct sw_resp *rs)
 	struct sw_rect_filter f = {.acc = sw_api_access(rq->user, &ab)};
 	struct sw_filter pg = {0};
 	struct sw_errbuf eb;
-	int64_t total;
+	int64_t total, inc = 0;
+	char ref[40];
 	json_t *items;
 	int ok = 0;
 	enum sw_err rc;
 
 	if (sw_api_page(rq, rs, &pg) || sw_api_int_arg(rq, rs, "site", 1, INT64_MAX, &f.site_id) ||
 	    sw__capi_bool_arg(rq, rs, "open", &f.open_only) ||
-	    sw__capi_bool_arg(rq, rs, "ready", &f.ready_only))
+	    sw__capi_bool_arg(rq, rs, "ready", &f.ready_only) ||
+	    sw__capi_bool_arg(rq, rs, "incident_closed", &f.incident_closed) ||
+	    sw_api_int_arg(rq, rs, "incident", 1, INT64_MAX, &inc))
 		return 0;
+	if (inc) {
+		snprintf(ref, sizeof ref, "incident:%" PRId64, inc);
+		f.source_ref = ref;
+	}
 	if ((f.status = sw_req_arg(rq, "status"))) {
 		for (int i = 0; statuses[i]; i++)
 			ok |= !strcmp(statuses[i], f.status);
@@ -161,6 +170,52 @@ int sw__capi_rect_from_finding(struct sw_req *rq, struct sw_resp *rs)
 	if (rc == SW_ENOTFOUND)
 		return sw_resp_error(rs, 400, "kind", "%s", eb.msg);
 	if (rc)
+		return sw__capi_err(rs, rc, &eb);
+	return created(rq, rs, id);
+}
+
+/* The site of an incident (0 when there is no such incident). */
+static int inc_site_cb(void *arg, const struct sw_incident_row *r)
+{
+	*(int64_t *)arg = r->site_id;
+	return 0;
+}
+
+/* POST /api/rectifications/from-incident {"incident", "owner"?,
+ * "deadline"?}: the incident's site must be one the user may change. */
+int sw__capi_rect_from_incident(struct sw_req *rq, struct sw_resp *rs)
+{
+	static const char *const keys[] = {"incident", "owner", "deadline", NULL};
+	const char *owner, *deadline;
+	struct sw_errbuf eb;
+	int64_t inc = 0, site = 0, id = 0;
+	int present = 0;
+	char ref[32];
+	enum sw_err rc;
+
+	if (sw__json_object(rq, rs, keys) || sw__capi_str(rq, rs, "owner", 0, &owner) ||
+	    sw__capi_str(rq, rs, "deadline", 0, &deadline) ||
+	    sw__json_id(rq, rs, "incident", &inc, &present))
+		return 0;
+	if (!present || inc <= 0)
+		return sw_resp_error(rs, 400, "incident", "incident (an id) is required");
+	sw_errbuf_clear(&eb);
+	rc = sw_store_incident_get(rq->st, inc, inc_site_cb, &site, &eb);
+	if (rc && rc != SW_ENOTFOUND)
+		return sw_resp_from_err(rs, rc, &eb);
+	if (rc == SW_ENOTFOUND) {
+		struct sw_access ab;
+
+		if (sw_api_access(rq->user, &ab))
+			return sw_resp_error(rs, 403, "incident", "no incident you may change");
+		return sw_resp_error(rs, 400, "incident", "no incident %" PRId64, inc);
+	}
+	snprintf(ref, sizeof ref, "%" PRId64, site);
+	if (sw__capi_site_w(rq, rs, ref, "incident", &site))
+		return 0;
+	sw_errbuf_clear(&eb);
+	if ((rc = sw_rect_from_incident(rq->st, inc, owner, deadline, sw_compliance_now(), &id,
+					&eb)))
 		return sw__capi_err(rs, rc, &eb);
 	return created(rq, rs, id);
 }

@@ -4,74 +4,19 @@
  * xlsx|csv|html plus the statistics scope, answered as an attachment.
  *
  * The report writers write files (libxlsxwriter needs one), so the
- * handler writes into a private temporary file, reads it back and removes
- * it.  The report covers the user's sites only (sc.acc).
+ * handler renders through a private temporary file (sw_report_render).
+ * The report covers the user's sites only (sc.acc).
  */
+#include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "compliance/compliance.h"
 #include "compliance/report.h"
 #include "server/api_compliance.h"
-
-/* Largest report sent (a national bulletin is a few megabytes). */
-#define REPORT_MAX (256u << 20)
-
-/* Reads the file at path into a malloc'd buffer. */
-static enum sw_err slurp(const char *path, char **out, size_t *len, struct sw_errbuf *eb)
-{
-	FILE *f = fopen(path, "rb");
-	long n;
-	char *b;
-
-	*out = NULL;
-	if (!f)
-		return sw_errf(eb, SW_EIO, "cannot read the report back");
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || (unsigned long)n > REPORT_MAX ||
-	    fseek(f, 0, SEEK_SET)) {
-		fclose(f);
-		return sw_errf(eb, SW_EIO, "the report is too large or unreadable");
-	}
-	if (!(b = malloc((size_t)n + 1))) {
-		fclose(f);
-		return sw_errf(eb, SW_ENOMEM, "out of memory for the report");
-	}
-	if (fread(b, 1, (size_t)n, f) != (size_t)n) {
-		fclose(f);
-		free(b);
-		return sw_errf(eb, SW_EIO, "short read of the report");
-	}
-	fclose(f);
-	*out = b;
-	*len = (size_t)n;
-	return SW_OK;
-}
-
-/* Writes r in format fmt into a temporary file and reads it back. */
-static enum sw_err render(const struct sw_report *r, const char *fmt, char **out, size_t *len,
-			  struct sw_errbuf *eb)
-{
-	const char *dir = getenv("TMPDIR");
-	char path[512];
-	enum sw_err rc;
-	int fd;
-
-	if (!dir || !*dir || strlen(dir) > 400)
-		dir = "/tmp";
-	snprintf(path, sizeof path, "%s/sw-report-XXXXXX", dir);
-	if ((fd = mkstemp(path)) < 0)
-		return sw_errf(eb, SW_EIO, "cannot make a temporary file for the report");
-	close(fd);
-	rc = !strcmp(fmt, "xlsx") ? sw_report_xlsx(r, path, eb)
-	     : !strcmp(fmt, "csv") ? sw_report_csv(r, path, eb)
-				   : sw_report_html(r, path, eb);
-	if (!rc)
-		rc = slurp(path, out, len, eb);
-	unlink(path);
-	return rc;
-}
+#include "server/api_register.h"
 
 static int report(struct sw_req *rq, struct sw_resp *rs, int bulletin)
 {
@@ -111,7 +56,7 @@ static int report(struct sw_req *rq, struct sw_resp *rs, int bulletin)
 		      : sw_report_progress(rq->st, &sc, period, sw_compliance_now(), &r, &eb);
 	if (rc)
 		return sw__capi_err(rs, rc, &eb);
-	rc = render(&r, fmt, &body, &len, &eb);
+	rc = sw_report_render(&r, fmt, &body, &len, &eb);
 	sw_report_cleanup(&r);
 	if (rc)
 		return sw_resp_from_err(rs, rc, &eb);
@@ -130,4 +75,108 @@ int sw__capi_report_bulletin(struct sw_req *rq, struct sw_resp *rs)
 int sw__capi_report_progress(struct sw_req *rq, struct sw_resp *rs)
 {
 	return report(rq, rs, 0);
+}
+
+static int append_row(void *arg, const struct sw_cmp_row *r)
+{
+	json_t **a = arg;
+
+	json_array_append_new(a[0], a[1] ? sw_report_sched_json(r) : sw_report_run_json(r));
+	return 0;
+}
+
+/* A page of schedules or runs (few: read whole, sliced here). */
+static int sched_page(struct sw_req *rq, struct sw_resp *rs, int scheds)
+{
+	struct sw_filter f = {0};
+	struct sw_errbuf eb;
+	json_t *all = json_array(), *page, *arg[2] = {all, scheds ? all : NULL};
+	size_t n;
+	enum sw_err rc;
+
+	if (sw_api_page(rq, rs, &f)) {
+		json_decref(all);
+		return 0;
+	}
+	sw_errbuf_clear(&eb);
+	rc = scheds ? sw_store_scheds(rq->st, 0, NULL, append_row, arg, &eb)
+		    : sw_store_report_runs(rq->st, 0, 0, 0, append_row, arg, &eb);
+	if (rc) {
+		json_decref(all);
+		return sw_resp_from_err(rs, rc, &eb);
+	}
+	n = json_array_size(all);
+	page = json_array();
+	for (size_t i = (size_t)f.offset; i < n && (int64_t)(i - (size_t)f.offset) < f.limit; i++)
+		json_array_append(page, json_array_get(all, i));
+	json_decref(all);
+	return sw_resp_json(rs, 200, sw_api_page_json(page, (int64_t)n, &f));
+}
+
+/* GET /api/report-schedules */
+int sw__capi_report_schedules(struct sw_req *rq, struct sw_resp *rs)
+{
+	return sched_page(rq, rs, 1);
+}
+
+/* GET /api/report-runs */
+int sw__capi_report_runs(struct sw_req *rq, struct sw_resp *rs)
+{
+	return sched_page(rq, rs, 0);
+}
+
+/* The file of one run, decoded. */
+struct run_file {
+	char name[96];
+	const char *type;
+	char *data;
+	size_t len;
+	int found, bad;
+};
+
+static int run_file_cb(void *arg, const struct sw_cmp_row *r)
+{
+	struct run_file *f = arg;
+	const char *b64 = r->s[SW_RUN_CONTENT], *dot = r->s[SW_RUN_FILE] ? strrchr(r->s[SW_RUN_FILE], '.') : NULL;
+	size_t n = b64 ? strlen(b64) : 0;
+
+	f->found = 1;
+	snprintf(f->name, sizeof f->name, "%s", r->s[SW_RUN_FILE] ? r->s[SW_RUN_FILE] : "report");
+	f->type = sw_report_mime(dot ? dot + 1 : NULL);
+	if (!b64 || !f->type || n > INT32_MAX || !(f->data = malloc(n / 4 * 3 + 3)) ||
+	    EVP_DecodeBlock((unsigned char *)f->data, (const unsigned char *)b64, (int)n) <
+		    r->i[SW_RUN_SIZE]) {
+		f->bad = 1;
+		return 1;
+	}
+	f->len = (size_t)r->i[SW_RUN_SIZE];
+	return 1;
+}
+
+/* GET /api/report-runs/{id}/file: the report a schedule made, as the
+ * link in a chat channel's message names it. */
+int sw__capi_report_run_file(struct sw_req *rq, struct sw_resp *rs)
+{
+	static _Thread_local char filename[96];
+	struct run_file f = {0};
+	struct sw_errbuf eb;
+	int64_t id;
+	enum sw_err rc;
+
+	if (sw_api_id(rq, rs, 0, &id))
+		return 0;
+	sw_errbuf_clear(&eb);
+	if ((rc = sw_store_report_runs(rq->st, id, 0, 1, run_file_cb, &f, &eb))) {
+		free(f.data);
+		return sw_resp_from_err(rs, rc, &eb);
+	}
+	if (!f.found)
+		return sw_resp_error(rs, 404, NULL, "no report run %lld", (long long)id);
+	if (f.bad) {
+		free(f.data);
+		return sw_resp_error(rs, 500, NULL, "the stored report is damaged");
+	}
+	snprintf(filename, sizeof filename, "%s", f.name);
+	rs->filename = filename;
+	return sw_resp_bytes(rs, 200, f.type, f.data, f.len);
 }

@@ -4,8 +4,13 @@
  * row validated like `site add`, all or nothing, each problem with its row
  * and column.  ?dry_run=1 checks without writing.
  *
- * The importer reads CSV (UTF-8 or GBK, Chinese or English headers); an
- * XLSX upload is answered 415 with the advice to save it as CSV.
+ * The importer reads CSV (UTF-8 or GBK, Chinese or English headers) sent
+ * as text/csv or text/plain, and XLSX workbooks sent as
+ * application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+ * (?sheet=NAME picks a sheet other than the first).  A workbook sent as
+ * text/csv is still read as a workbook (the content decides); a body sent
+ * as XLSX that is not one is refused.  Problems carry the row, the line (for
+ * XLSX the spreadsheet row), the column header and, for XLSX, the cell.
  */
 #include <string.h>
 #include <strings.h>
@@ -22,15 +27,16 @@ struct problems {
 	size_t n;
 };
 
-static void problem(void *arg, size_t row, size_t line, const char *column, const char *msg)
+static void problem(void *arg, size_t row, size_t line, const char *column, const char *cell,
+		    const char *msg)
 {
 	struct problems *p = arg;
 
 	if (p->n++ >= PROBLEMS_MAX)
 		return;
-	json_array_append_new(p->a, json_pack("{s:I, s:I, s:s?, s:s}", "row", (json_int_t)row,
-					      "line", (json_int_t)line, "column", column, "message",
-					      msg ? msg : ""));
+	json_array_append_new(p->a, json_pack("{s:I, s:I, s:s?, s:s?, s:s}", "row", (json_int_t)row,
+					      "line", (json_int_t)line, "column", column, "cell",
+					      cell, "message", msg ? msg : ""));
 }
 
 /* True when the content type (parameters ignored) is t. */
@@ -45,7 +51,9 @@ int sw__api_import(struct sw_req *rq, struct sw_resp *rs);
 
 int sw__api_import(struct sw_req *rq, struct sw_resp *rs)
 {
+	static const char xlsx[] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 	const char *dry = sw_req_arg(rq, "dry_run");
+	struct sw_import_opts o = {.sheet = sw_req_arg(rq, "sheet")};
 	struct problems p = {json_array(), 0};
 	struct sw_import_stats stats;
 	struct sw_errbuf eb;
@@ -53,13 +61,11 @@ int sw__api_import(struct sw_req *rq, struct sw_resp *rs)
 	int dry_run = dry && (!strcmp(dry, "1") || !strcmp(dry, "true"));
 	json_t *added;
 
-	if (is_type(rq->content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")) {
+	if (is_type(rq->content_type, xlsx)) {
+		o.format = SW_IMPORT_FMT_XLSX;
+	} else if (!is_type(rq->content_type, "text/csv") && !is_type(rq->content_type, "text/plain")) {
 		json_decref(p.a);
-		return sw_resp_error(rs, 415, NULL, "XLSX import is not supported yet: save the sheet as CSV");
-	}
-	if (!is_type(rq->content_type, "text/csv") && !is_type(rq->content_type, "text/plain")) {
-		json_decref(p.a);
-		return sw_resp_error(rs, 415, NULL, "send the register as text/csv");
+		return sw_resp_error(rs, 415, NULL, "send the register as text/csv or as %s", xlsx);
 	}
 	if (rq->body_len == 0) {
 		json_decref(p.a);
@@ -67,8 +73,8 @@ int sw__api_import(struct sw_req *rq, struct sw_resp *rs)
 	}
 	memset(&stats, 0, sizeof stats);
 	sw_errbuf_clear(&eb);
-	rc = sw_import_buffer(rq->st, rq->body, rq->body_len, SW_IMPORT_AUTO, dry_run, &stats,
-			      problem, &p, &eb);
+	o.dry_run = dry_run;
+	rc = sw_import_buffer_opts(rq->st, rq->body, rq->body_len, &o, &stats, problem, &p, &eb);
 	if (rc == SW_EINVAL && p.n) {
 		return sw_resp_json(rs, 400, json_pack("{s:s, s:o, s:I}", "error",
 						       "the file has problems: nothing was imported",

@@ -271,7 +271,9 @@ json_t *sw_api_finding_json(const char *kind, const char *severity, const char *
 		 k ? k->family : kind ? kind : "");
 	if (!ev && evidence)
 		ev = json_string(evidence);
-	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "kind", fam, "check", kind ? kind : "",
-			 "severity", severity ? severity : "", "title", title ? title : "",
-			 "evidence", ev ? ev : json_null());
+	/* "label": the kind's Chinese name from the finding table (as alerts
+	 * carry it), so the Chinese dashboard need not show the English title. */
+	return json_pack("{s:s, s:s, s:s?, s:s, s:s, s:o}", "kind", fam, "check", kind ? kind : "",
+			 "label", k ? k->zh : NULL, "severity", severity ? severity : "", "title",
+			 title ? title : "", "evidence", ev ? ev : json_null());
 }

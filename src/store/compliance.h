@@ -172,6 +172,8 @@ struct sw_rect_filter {
 	int open_only;           /* open, in_progress or overdue */
 	int ready_only;          /* ready_to_verify set */
 	const char *finding_kind;
+	const char *source_ref;  /* e.g. "incident:12": the items made from incident 12 */
+	int incident_closed;     /* items made from an incident that is closed */
 	int64_t limit, offset;   /* limit 0: all */
 	const struct sw_access *acc; /* who asks (scope.c's site rule); NULL: everything */
 };
@@ -253,11 +255,84 @@ enum { SW_RV_SITE, SW_RV_DECISION, SW_RV_DEADLINE, SW_RV_DECIDED_AT };
 enum sw_err sw_store_cmp_reviews(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
 				 struct sw_errbuf *eb);
 
+enum { SW_INC_ID, SW_INC_SITE, SW_INC_TITLE, SW_INC_SEVERITY, SW_INC_MAJOR, SW_INC_STATE,
+       SW_INC_OPENED, SW_INC_CLOSED, SW_INC_KIND, SW_INC_FIRST_SEEN, SW_INC_RECOVERED,
+       SW_INC_OPEN_ITEMS };
+
+/* Walks every incident by id (SW_INC_*): KIND is the kind of its first
+ * linked alert (NULL: none linked), FIRST_SEEN the earliest first
+ * sighting of its linked alerts (0: none), RECOVERED the time of its
+ * first "recovered" step (0: none), OPEN_ITEMS how many rectification
+ * items made from it (source incident, source_ref "incident:ID") are open, in
+ * progress or overdue. */
+enum sw_err sw_store_cmp_incidents(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
+				   struct sw_errbuf *eb);
+
 enum { SW_DP_ID, SW_DP_PARENT };
 
 /* Walks every department's id and parent (0: none). */
 enum sw_err sw_store_cmp_depts(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
 			       struct sw_errbuf *eb);
+
+/* ---- scheduled reports (compliance_sched.c, migration 0013) ---- */
+
+/* A schedule's fields (strings borrowed; region, unit_type, link_base
+ * may be NULL; dept_id, group_id 0: any). */
+struct sw_sched_new {
+	const char *name, *kind, *every, *region, *unit_type, *format, *link_base;
+	int64_t dept_id, group_id, channel_id;
+};
+
+/* Adds a schedule; *id gets its id.  SW_EEXIST when the name is taken. */
+enum sw_err sw_store_rsched_add(struct sw_store *st, const struct sw_sched_new *n, int64_t now,
+			       int64_t *id, struct sw_errbuf *eb);
+
+/* Removes schedule id (and its runs).  SW_ENOTFOUND when none. */
+enum sw_err sw_store_rsched_remove(struct sw_store *st, int64_t id, struct sw_errbuf *eb);
+
+enum { SW_SCH_ID, SW_SCH_NAME, SW_SCH_KIND, SW_SCH_EVERY, SW_SCH_REGION, SW_SCH_UNIT_TYPE,
+       SW_SCH_DEPT, SW_SCH_GROUP, SW_SCH_FORMAT, SW_SCH_CHANNEL, SW_SCH_LINK_BASE,
+       SW_SCH_CREATED, SW_SCH_CHANNEL_NAME };
+
+/* Walks schedules (id 0: all; name NULL: any) by id (SW_SCH_*). */
+enum sw_err sw_store_scheds(struct sw_store *st, int64_t id, const char *name,
+			    sw_cmp_row_cb cb, void *arg, struct sw_errbuf *eb);
+
+/* *exists gets whether schedule_id has a run for period. */
+enum sw_err sw_store_report_run_exists(struct sw_store *st, int64_t schedule_id,
+				       const char *period, int *exists, struct sw_errbuf *eb);
+
+/* Queues the run of schedule_id for period (content: the file in base64,
+ * size its decoded length), due at now.  *id gets its id, or 0 when the
+ * period has a run already (another process made it first). */
+enum sw_err sw_store_report_run_add(struct sw_store *st, int64_t schedule_id,
+				    const char *period, const char *file_name,
+				    const char *content, int64_t size, int64_t now, int64_t *id,
+				    struct sw_errbuf *eb);
+
+enum { SW_RUN_ID, SW_RUN_SCHEDULE, SW_RUN_PERIOD, SW_RUN_FILE, SW_RUN_SIZE, SW_RUN_STATE,
+       SW_RUN_ATTEMPTS, SW_RUN_NEXT, SW_RUN_CREATED, SW_RUN_SENT, SW_RUN_ERROR,
+       SW_RUN_CONTENT };
+
+/* Walks runs by id (SW_RUN_*): id 0 all, else that one; due_at non-zero:
+ * only queued runs with next_at <= due_at; with_content 0: CONTENT is
+ * NULL (lists need not carry the files). */
+enum sw_err sw_store_report_runs(struct sw_store *st, int64_t id, int64_t due_at,
+				 int with_content, sw_cmp_row_cb cb, void *arg,
+				 struct sw_errbuf *eb);
+
+/* Claims queued run id due at now until lease_until: *got 1 when this
+ * caller owns the send. */
+enum sw_err sw_store_report_run_claim(struct sw_store *st, int64_t id, int64_t now,
+				      int64_t lease_until, int *got, struct sw_errbuf *eb);
+
+/* Marks queued run id sent (exactly once). */
+enum sw_err sw_store_report_run_sent(struct sw_store *st, int64_t id, int64_t now,
+				     struct sw_errbuf *eb);
+
+/* Records a failed send: attempts + 1, next try at next_at, the error. */
+enum sw_err sw_store_report_run_retry(struct sw_store *st, int64_t id, int64_t next_at,
+				      const char *error, struct sw_errbuf *eb);
 
 /* ---- scoped reads and writes for the API (compliance_scope.c) ----
  *

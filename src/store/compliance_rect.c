@@ -49,12 +49,14 @@ enum sw_err sw_store_rects(struct sw_store *st, const struct sw_rect_filter *f,
 				  {0},  CA_I(f->id),
 				  CA_I(f->site_id),    CA_T(f->status),
 				  CA_I(f->open_only),  CA_I(f->ready_only),
-				  CA_T(f->finding_kind), CA_I(f->limit > 0 ? f->limit : INT64_MAX),
+				  CA_T(f->finding_kind), CA_T(f->source_ref),
+				  CA_I(f->incident_closed),
+				  CA_I(f->limit > 0 ? f->limit : INT64_MAX),
 				  CA_I(f->offset > 0 ? f->offset : 0)};
 
 	if ((rc = sw__cmp_scope_args(f->acc, &v, a, eb)))
 		return rc;
-	return sw__cmp_run(st, sw__cmp_scoped_sql(SW__CQ_RECTS), a, 13, SW_RECT_SITE_NAME + 1, cb,
+	return sw__cmp_run(st, sw__cmp_scoped_sql(SW__CQ_RECTS), a, 15, SW_RECT_SITE_NAME + 1, cb,
 			   arg, NULL, eb);
 }
 
@@ -76,12 +78,12 @@ enum sw_err sw_store_rect_count(struct sw_store *st, const struct sw_rect_filter
 		f = &none;
 	struct sw__cmp_arg a[] = {{0}, {0}, {0}, {0}, {0}, CA_I(f->id), CA_I(f->site_id),
 				  CA_T(f->status), CA_I(f->open_only), CA_I(f->ready_only),
-				  CA_T(f->finding_kind)};
+				  CA_T(f->finding_kind), CA_T(f->source_ref), CA_I(f->incident_closed)};
 
 	*n = 0;
 	if ((rc = sw__cmp_scope_args(f->acc, &v, a, eb)))
 		return rc;
-	return sw__cmp_run(st, sw__cmp_scoped_sql(SW__CQ_RECT_COUNT), a, 11, 1, copy_int, n, NULL,
+	return sw__cmp_run(st, sw__cmp_scoped_sql(SW__CQ_RECT_COUNT), a, 13, 1, copy_int, n, NULL,
 			   eb);
 }
 

@@ -26,7 +26,10 @@
 	"AND (CAST(?8 AS TEXT) IS NULL OR r.status = ?8) "                                      \
 	"AND (?9 = 0 OR r.status IN ('open', 'in_progress', 'overdue')) "                      \
 	"AND (?10 = 0 OR r.ready_to_verify = 1) "                                               \
-	"AND (CAST(?11 AS TEXT) IS NULL OR r.finding_kind = ?11)"
+	"AND (CAST(?11 AS TEXT) IS NULL OR r.finding_kind = ?11) "                              \
+	"AND (CAST(?12 AS TEXT) IS NULL OR r.source_ref = ?12) "                                \
+	"AND (?13 = 0 OR (r.source = 'incident' AND EXISTS (SELECT 1 FROM incidents n WHERE "   \
+	"'incident:' || CAST(n.id AS TEXT) = r.source_ref AND n.state = 'closed')))"
 
 /* A campaign's visible items (i), for the counts and the filter. */
 #define CAMP_ITEMS " FROM review_items i JOIN sites x ON x.id = i.site_id JOIN units u ON " \
@@ -47,7 +50,7 @@
 	"AND (?8 = 0 OR t.status = 'open')"
 
 static const char *const templates[SW__CQ__COUNT] = {
-	[SW__CQ_RECTS] = ("SELECT " RECT_COLS RECT_WHERE " ORDER BY r.id LIMIT ?12 OFFSET ?13"),
+	[SW__CQ_RECTS] = ("SELECT " RECT_COLS RECT_WHERE " ORDER BY r.id LIMIT ?14 OFFSET ?15"),
 	[SW__CQ_RECT_COUNT] = ("SELECT COUNT(*)" RECT_WHERE),
 	[SW__CQ_CAMPS] = ("SELECT c.id, c.name, c.kind, c.region, c.unit_type, c.group_id, "
 			  "c.deadline, c.created_at, c.note, (SELECT COUNT(*)" CAMP_ITEMS "), "

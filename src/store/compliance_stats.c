@@ -59,3 +59,27 @@ enum sw_err sw_store_cmp_depts(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
 
 	return sw__cmp_run(st, sql, NULL, 0, SW_DP_PARENT + 1, cb, arg, NULL, eb);
 }
+
+enum sw_err sw_store_cmp_incidents(struct sw_store *st, sw_cmp_row_cb cb, void *arg,
+				   struct sw_errbuf *eb)
+{
+	/* The kind is the incident's first linked alert's (the one that
+	 * opened or started it; the deadline alerts the chain raises itself,
+	 * incident.overdue, are not what was detected); detection the earliest of the opening and
+	 * the linked alerts' first sightings; recovery the first "recovered"
+	 * step.  Open linked items: rectification items made from the
+	 * incident (source incident, source_ref "incident:ID") not yet fixed or
+	 * verified. */
+	static const char sql[] =
+		"SELECT i.id, i.site_id, i.title, i.severity, i.major, i.state, i.opened_at, "
+		"i.closed_at, (SELECT a.kind FROM incident_alerts ia JOIN alerts a ON a.id = "
+		"ia.alert_id WHERE ia.incident_id = i.id AND a.kind NOT LIKE 'incident.%' "
+		"ORDER BY a.id LIMIT 1), (SELECT MIN(a.first_seen) FROM incident_alerts ia JOIN "
+		"alerts a ON a.id = ia.alert_id WHERE ia.incident_id = i.id AND a.kind NOT LIKE "
+		"'incident.%'), (SELECT MIN(s.at) FROM incident_steps s "
+		"WHERE s.incident_id = i.id AND s.step = 'recovered'), (SELECT COUNT(*) FROM "
+		"rectifications r WHERE r.source = 'incident' AND r.source_ref = 'incident:' || "
+		"CAST(i.id AS TEXT) AND r.status IN ('open', 'in_progress', 'overdue')) FROM incidents i ORDER BY i.id";
+
+	return sw__cmp_run(st, sql, NULL, 0, SW_INC_OPEN_ITEMS + 1, cb, arg, NULL, eb);
+}

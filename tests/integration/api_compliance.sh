@@ -366,6 +366,40 @@ eq "$(jq -r .source "$W/body"),$(jq -r .finding_kind "$W/body")" "finding,$FK" "
 as admin POST /api/rectifications/from-finding "{\"site\":$FS,\"kind\":\"$FK\"}"
 want 409 "the same finding tracked twice"
 
+# From an incident: an incident with no open item, one outside the
+# supervisor's province; items of closed incidents still open are listed.
+INC=$(q "SELECT i.id FROM incidents i WHERE i.site_id IN ($IN_PROV) AND NOT EXISTS (SELECT 1 FROM rectifications r
+	WHERE r.source_ref = 'incident:' || i.id AND r.status IN ('open','in_progress','overdue')) ORDER BY i.id LIMIT 1")
+FAR_INC=$(q "SELECT MIN(i.id) FROM incidents i WHERE i.site_id NOT IN ($IN_PROV)")
+[ -n "$INC" ] && [ -n "$FAR_INC" ] || fail "fixture lacks incidents"
+bad admin POST /api/rectifications/from-incident '{}' incident
+bad admin POST /api/rectifications/from-incident '{"incident":"x"}' incident
+bad admin POST /api/rectifications/from-incident '{"incident":999999}' incident
+bad admin POST /api/rectifications/from-incident "{\"incident\":$INC,\"deadline\":\"soon\"}" deadline
+bad admin POST /api/rectifications/from-incident "{\"incident\":$INC,\"extra\":1}" extra
+s0=$(state)
+as sup POST /api/rectifications/from-incident "{\"incident\":$FAR_INC}"
+want 403 "supervisor: an incident outside its province"
+as aud POST /api/rectifications/from-incident "{\"incident\":$INC}"
+want 403 "auditor makes an item"
+eq "$(state)" "$s0" "refused from-incident changed nothing"
+as sup POST /api/rectifications/from-incident "{\"incident\":$INC,\"owner\":\"运维\"}"
+want 201 "an item from an incident"
+eq "$(jq -r .source "$W/body"),$(jq -r .source_ref "$W/body"),$(jq .site_id "$W/body")" \
+	"incident,incident:$INC,$(q "SELECT site_id FROM incidents WHERE id = $INC")" "item of the incident"
+as sup POST /api/rectifications/from-incident "{\"incident\":$INC}"
+want 409 "the same incident tracked twice"
+eq "$(list_total admin "/api/rectifications?incident=$INC")" \
+	"$(q "SELECT COUNT(*) FROM rectifications WHERE source_ref = 'incident:$INC'")" "items of the incident"
+eq "$(list_total admin "/api/rectifications?open=1&incident_closed=1")" \
+	"$(q "SELECT COUNT(*) FROM rectifications r JOIN incidents i ON r.source_ref = 'incident:' || i.id
+		WHERE r.source = 'incident' AND i.state = 'closed' AND r.status IN ('open','in_progress','overdue')")" \
+	"open items of closed incidents"
+eq "$(list_total sup "/api/rectifications?open=1&incident_closed=1")" \
+	"$(q "SELECT COUNT(*) FROM rectifications r JOIN incidents i ON r.source_ref = 'incident:' || i.id
+		WHERE r.source = 'incident' AND i.state = 'closed' AND r.status IN ('open','in_progress','overdue')
+		AND r.site_id IN ($IN_PROV)")" "open items of closed incidents in the supervisor's province"
+
 # The tick and its escalations (admin; auditors read them).
 as sup POST /api/rectifications/tick ''
 want 403 "supervisor ticks"

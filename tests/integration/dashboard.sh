@@ -104,6 +104,7 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' --path-as-is "http://127.0.0.1:$H
 curl -fsS -I "http://127.0.0.1:$HTTP/vendor/echarts.esm.min.js" >"$W/h2" || fail "HEAD of ECharts failed"
 grep -qi '^content-type: text/javascript' "$W/h2" || fail "ECharts is not served as JavaScript (was web/node_modules installed at build time?)"
 
+rm -rf "$TMPDIR/dashboard-shots" # a failure shot of an earlier run would mislead
 mkdir -p "$TMPDIR/dashboard-shots"
 SW_URL="http://127.0.0.1:$HTTP" SW_USER=admin SW_PASS="$PASS" SW_AUDITOR=auditor1 \
 	SW_SHOTS="$TMPDIR/dashboard-shots" SW_BAD_CSV="$W/bad.csv" \

@@ -19,7 +19,9 @@
 #include <string.h>
 
 #include "compliance/compliance.h"
+#include "incident/incident.h"
 #include "register/register.h"
+#include "store/alert.h"
 #include "store/store.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -108,6 +110,69 @@ static void check(struct sw_store *st, const struct site *s, int64_t t)
 	sw_errbuf_clear(&eb);
 	if (sw_store_check_record(st, &c, f, n, &state, t + 300, 0, NULL, &eb))
 		die("check", &eb);
+}
+
+/*
+ * One incident of s detected at t (a day or two of the 60 before now): an
+ * alert first seen at t opens it by hand up to an hour later (or, one in
+ * six, a manual incident without alert); a second alert may join later;
+ * most recover (a few record "recovered" twice: the first counts), some
+ * close, and some get a rectification item that may stay open after the
+ * incident is closed.
+ */
+static void incident(struct sw_store *st, const struct site *s, int64_t t, int64_t now)
+{
+	static const struct { const char *kind, *sev; } menu[] = {
+		{"defacement.signature", "critical"}, {"trojan.hidden_iframe", "critical"},
+		{"darklink.hidden_link", "high"},      {"agent.tamper", "high"},
+	};
+	struct sw_errbuf eb;
+	int64_t alerts[2], id, item = 0, opened = t, rec;
+	size_t na = 0;
+	unsigned m = below(6);
+	char fp[32], title[128];
+
+	sw_errbuf_clear(&eb);
+	if (m < NELEM(menu) + 1) {
+		m %= NELEM(menu);
+		for (int k = 0; k < 1 + (below(4) == 0); k++) {
+			int64_t seen = t + k * (int64_t)(600 + below(7200));
+			struct sw_alert_row a = {.site_id = s->id, .kind = menu[(m + (unsigned)k) % NELEM(menu)].kind,
+						 .fingerprint = fp, .severity = menu[m].sev, .title = "generated",
+						 .state = "open", .first_seen = seen};
+
+			snprintf(fp, sizeof fp, "g%lld-%d", (long long)t, k);
+			if (sw_store_alert_insert(st, &a, &alerts[na++], &eb))
+				die("alert", &eb);
+		}
+		opened = t + below(3600);
+	} else {
+		m = 0;
+	}
+	snprintf(title, sizeof title, "事件 %lld", (long long)s->id);
+	if (sw_incident_open(st, s->id, title, na ? menu[m].sev : "high", below(10) == 0, "值班员",
+			     alerts, na > 1 ? 1 : na, opened, &id, &eb))
+		die("incident", &eb);
+	if (na > 1 && sw_store_incident_link(st, id, alerts[1], &eb)) /* joined later */
+		die("link", &eb);
+	if (sw_incident_step(st, id, "reported_dept", "值班员", NULL, opened + 600, &eb))
+		die("step", &eb);
+	rec = opened + 600 + (int64_t)below(72 * 3600);
+	if (below(100) < 80 && rec < now) {
+		if (sw_incident_step(st, id, "recovered", "运维", NULL, rec, &eb) ||
+		    (below(20) == 0 && rec + 3600 < now &&
+		     sw_incident_step(st, id, "recovered", "运维", "再次确认", rec + 3600, &eb)))
+			die("recovered", &eb);
+	}
+	if (below(100) < 40 && sw_rect_from_incident(st, id, "运维", NULL, opened + 900, &item, &eb))
+		die("from-incident", &eb);
+	if (rec + 86400 < now && below(2) == 0) {
+		if (item && below(2) == 0 &&
+		    sw_rect_set(st, item, "fixed", NULL, NULL, "已恢复并加固", rec + 3600, &eb))
+			die("fix", &eb);
+		if (sw_incident_close(st, id, "弱口令", "修改口令", "运维负责人", "值班员", rec + 86400, &eb))
+			die("close", &eb);
+	}
 }
 
 int main(int argc, char **argv)
@@ -199,6 +264,13 @@ int main(int argc, char **argv)
 			if (sw_rect_add(st, &n, now - 86400 * 30, NULL, &eb))
 				die("inspection", &eb);
 		}
+	}
+	/* Incidents: about one online site in eight, detected in the 60 days
+	 * before now (this period and the one before). */
+	for (size_t i = 0; i < nsites; i++) {
+		if (strcmp(sites[i].status, "online") || below(100) >= 12)
+			continue;
+		incident(st, &sites[i], now - 86400 * 60 + (int64_t)below(86400 * 59), now);
 	}
 	if (sw_store_commit(st, &eb))
 		die("commit", &eb);

@@ -16,6 +16,7 @@ import * as evidence from './pages/evidence.js';
 import * as importPage from './pages/import.js';
 import * as users from './pages/users.js';
 import * as audit from './pages/audit.js';
+import * as stats from './pages/stats.js';
 
 export const session = { user: null };
 
@@ -27,6 +28,7 @@ const routes = [
   ['/sites/new', edit, null, null],
   ['/sites/:id', site, null, null],
   ['/sites/:id/edit', edit, null, null],
+  ['/stats', stats, 'nav.stats', null],
   ['/alerts', alerts, 'nav.alerts', null],
   ['/incidents', incidents, 'nav.incidents', null],
   ['/incidents/:id', incidents, null, null],
@@ -93,6 +95,9 @@ export async function render() {
   const { path, query } = current();
   document.documentElement.lang = lang();
   document.title = t('app.title');
+  // data-ready on <main> names the hash whose page finished drawing (data
+  // and charts): the browser tests wait for it instead of sleeping.
+  const hash = location.hash;
   if (path === '/login' || !session.user) {
     if (!session.user) {
       try {
@@ -102,8 +107,11 @@ export async function render() {
     }
     if (!session.user || path === '/login') {
       if (session.user) { go('/'); return; }
-      mount(app, header(), h('main.login-wrap#main'));
-      return login.render(document.getElementById('main'), { query });
+      const lm = h('main.login-wrap#main');
+      mount(app, header(), lm);
+      login.render(lm, { query });
+      lm.dataset.ready = hash;
+      return;
     }
   }
   const m = match(path);
@@ -112,6 +120,7 @@ export async function render() {
   mount(app, header(), h('div.body', nav(top), main));
   if (!m || (m.roles && !m.roles.includes(session.user.role))) {
     mount(main, h('div.empty', t('page.notfound')));
+    main.dataset.ready = hash;
     return;
   }
   try {
@@ -119,6 +128,7 @@ export async function render() {
   } catch (e) {
     main.appendChild(h('div.error', e.message || String(e)));
   }
+  main.dataset.ready = hash;
 }
 
 api.setOnUnauthorized(() => { session.user = null; if (current().path !== '/login') go('/login'); });

@@ -71,3 +71,10 @@ export function fmtTime(s) {
 export function fmtNum(n) {
   return n === null || n === undefined ? '—' : Number(n).toLocaleString('en-US');
 }
+
+// A duration in whole milliseconds as the API gives it: 0 is a
+// measurement under 1 ms (loopback), shown as "<1 ms", not "0 ms".
+export function fmtMs(n) {
+  if (n === null || n === undefined) return '—';
+  return n < 1 ? '<1 ms' : fmtNum(n) + ' ms';
+}

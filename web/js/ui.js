@@ -9,7 +9,7 @@ export function table(columns, rows, opts = {}) {
     h('thead', h('tr', columns.map(([k]) => h('th', t(k))))),
     h('tbody', rows.length
       ? rows.map((r) => h('tr', opts.rowAttrs ? opts.rowAttrs(r) : null, columns.map(([, f]) => h('td', f(r)))))
-      : h('tr', h('td.empty', { colspan: columns.length }, t('common.none')))));
+      : h('tr', h('td.empty', { colspan: columns.length }, opts.empty || t('common.none')))));
 }
 
 // pager(total, limit, offset, goto(offset)).
@@ -78,7 +78,10 @@ export function showErrors(form, e) {
 
 // A short-lived notice at the top of the page.
 export function toast(msg) {
-  const el = h('div.toast', { role: 'status' }, msg);
-  document.body.appendChild(el);
+  // Notices stack in one corner instead of covering each other.
+  let box = document.getElementById('toasts');
+  if (!box) { box = h('div.toasts#toasts', { role: 'status' }); document.body.appendChild(box); }
+  const el = h('div.toast', msg);
+  box.appendChild(el);
   setTimeout(() => el.remove(), 3000);
 }

@@ -40,8 +40,10 @@ static int setup_codes(void **state)
 	return 0;
 }
 
-static void on_err(void *arg, size_t row, size_t line, const char *column, const char *msg)
+static void on_err(void *arg, size_t row, size_t line, const char *column, const char *cell,
+		   const char *msg)
 {
+	(void)cell;
 	(void)arg;
 	fprintf(stderr, "  row %zu (line %zu), column %s: %s\n", row, line, column ? column : "-",
 		msg);

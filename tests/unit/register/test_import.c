@@ -53,8 +53,10 @@ struct errs {
 	} e[64];
 };
 
-static void on_err(void *arg, size_t row, size_t line, const char *column, const char *msg)
+static void on_err(void *arg, size_t row, size_t line, const char *column, const char *cell,
+		   const char *msg)
 {
+	(void)cell;
 	struct errs *x = arg;
 
 	if (x->n >= sizeof x->e / sizeof x->e[0])

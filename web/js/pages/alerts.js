@@ -1,6 +1,6 @@
 // Alerts: the list with filters, and acknowledge / resolve / suppress.
 import { h, mount, select, fmtTime, fmtNum } from '../dom.js';
-import { t, tv } from '../i18n.js';
+import { t, tv, lang } from '../i18n.js';
 import * as api from '../api.js';
 import { go, session } from '../app.js';
 import { table, pager, errorBox, sevBadge, toast } from '../ui.js';
@@ -21,14 +21,16 @@ function act(a, verb, done) {
         ev.preventDefault();
         const body = {};
         if (note.value.trim()) body.note = note.value.trim();
-        if (verb === 'suppress' && until.value) body.until = new Date(until.value).toISOString().replace(/\.\d+Z$/, 'Z');
+        // The API takes the end of a suppression as Unix seconds.
+        if (verb === 'suppress' && until.value) body.until = Math.floor(new Date(until.value).getTime() / 1000);
         try {
           await api.post(`/api/alerts/${a.id}/${verb}`, body);
           dlg.close(); dlg.remove(); toast(t('alerts.done.' + verb)); done();
         } catch (e) { err.textContent = e.message; }
       },
     },
-    h('h3', t('alerts.' + verb), ' · ', a.title || tv('kind', a.kind)),
+    h('h3', t('alerts.' + verb), ' · ', alertName(a)),
+    h('p.sub', a.site_name || '', ' · ', a.title || ''),
     h('label', { for: 'act-note' }, t('alerts.note')), note,
     verb === 'suppress' ? [h('label', { for: 'act-until' }, t('alerts.until')), until] : null,
     err,
@@ -36,6 +38,22 @@ function act(a, verb, done) {
       h('button', { type: 'button', onclick: () => { dlg.close(); dlg.remove(); } }, t('common.cancel')))));
   document.body.appendChild(dlg);
   dlg.showModal();
+}
+
+// The alert's name: the kind's Chinese label in Chinese, the check's own
+// title in English.
+export function alertName(a) {
+  return lang() === 'zh-CN' && a.label ? a.label : (a.title || a.label || a.kind);
+}
+
+// What tells alerts of one kind on one site apart (the link, script or
+// filing number the evidence names), one short line.
+export function evidenceHint(a) {
+  const ev = a.evidence && typeof a.evidence === 'object' ? a.evidence : null;
+  const v = ev && (ev.target || ev.domain || ev.url);
+  if (!v) return null;
+  const s = String(v);
+  return h('div.sub.small.mono.clip', { title: s }, s.length > 60 ? s.slice(0, 57) + '…' : s);
 }
 
 export async function render(main, { query }) {
@@ -61,15 +79,17 @@ export async function render(main, { query }) {
   main.appendChild(table([
     ['col.severity', (a) => sevBadge(a.severity)],
     ['col.site', (a) => h('a', { href: '#/sites/' + a.site_id }, a.site_name || String(a.site_id))],
-    ['col.kind', (a) => tv('kind', a.kind)],
-    ['col.title', (a) => a.title || ''],
-    ['col.state', (a) => h('span.astate.' + a.state, tv('alert_state', a.state))],
+    ['col.kind', (a) => tv('kind', String(a.kind || '').split('.')[0])],
+    ['col.problem', (a) => [h('span', { title: a.title || '' }, alertName(a)), evidenceHint(a)]],
+    ['col.state', (a) => h('span.astate.' + a.state, tv('alert_state', a.state),
+      a.state_by && a.state !== 'open' ? h('div.sub.small', a.state_by, a.note ? '：' + a.note : '') : null)],
     ['col.count', (a) => fmtNum(a.count)],
+    ['col.first_seen', (a) => fmtTime(a.first_seen)],
     ['col.last_seen', (a) => fmtTime(a.last_seen)],
     ['col.actions', (a) => canAct && a.state !== 'resolved' ? h('span.row-actions',
       a.state === 'open' ? h('button.small', { 'data-act': 'ack', onclick: () => act(a, 'ack', reload) }, t('alerts.ack')) : null,
       h('button.small', { 'data-act': 'resolve', onclick: () => act(a, 'resolve', reload) }, t('alerts.resolve')),
       a.state !== 'suppressed' ? h('button.small', { 'data-act': 'suppress', onclick: () => act(a, 'suppress', reload) }, t('alerts.suppress')) : null) : ''],
-  ], r.items || [], { rowAttrs: (a) => ({ 'data-alert': a.id }) }));
+  ], r.items || [], { rowAttrs: (a) => ({ 'data-alert': a.id }), empty: t('alerts.none'), cls: 'alerts' }));
   main.appendChild(pager(r.total || 0, r.limit || LIMIT, r.offset || 0, apply));
 }

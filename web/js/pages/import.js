@@ -26,9 +26,13 @@ export function render(main) {
     } catch (e) {
       if (!e.problems.length) { mount(out, errorBox(e)); return; }
       mount(out, h('div.verdict.bad', t('imp.rejected', { n: e.problems.length })),
-        h('p.sub', e.message),
         table([
-          ['imp.row', (p) => t('imp.row_n', { n: p.row })],
+          // CSV: row is the register row (1 = the first under the header),
+          // line where it starts in the file, which an editor shows.  XLSX:
+          // row is the sheet's row number and cell the cell (e.g. H7).
+          ['imp.row', (p) => [t('imp.row_n', { n: p.row }),
+            p.cell ? h('span.sub', ' ', t('imp.cell_n', { c: p.cell }))
+              : p.line ? h('span.sub', ' ', t('imp.line_n', { n: p.line })) : null]],
           ['imp.column', (p) => p.column || '—'],
           ['imp.message', (p) => p.message || ''],
         ], e.problems.slice(0, 1000), { cls: 'problems' }));

@@ -22,6 +22,12 @@ export async function render(main, { query }) {
   try {
     o = await api.get('/api/overview', f);
   } catch (e) { main.appendChild(errorBox(e)); return; }
+  if (!(o.sites && o.sites.total)) {
+    // Nothing in scope: say so and where to start instead of empty charts.
+    main.appendChild(h('div.empty.big#ov-empty', t(f.region || f.unit_type ? 'ov.empty_filtered' : 'ov.empty'), ' ',
+      !(f.region || f.unit_type) && h('a', { href: '#/import' }, t('nav.import'))));
+    return;
+  }
 
   const s = o.sites || {};
   const fs = o.findings || {};
@@ -40,8 +46,13 @@ export async function render(main, { query }) {
   const cKind = h('div.chart#chart-kind');
   const cSev = h('div.chart#chart-severity');
   const cTrend = h('div.chart.wide#chart-trend');
+  const reg = Object.entries(s.by_status || {}).filter(([, v]) => v > 0)
+    .map(([k, v]) => `${tv('site_status', k)} ${fmtNum(v)}`).join(' · ');
+  const noFindings = open === 0;
   main.appendChild(h('div.grid3',
-    card('ov.by_status', cStatus), card('ov.by_kind', cKind), card('ov.by_severity', cSev)));
+    card('ov.by_status', cStatus, h('p.chart-note#ov-register', t('ov.register_status'), reg || '—')),
+    card('ov.by_kind', noFindings ? h('div.empty.chart-empty', t('ov.no_findings')) : cKind),
+    card('ov.by_severity', noFindings ? h('div.empty.chart-empty', t('ov.no_findings')) : cSev)));
   main.appendChild(card('ov.trend', cTrend));
 
   const top = o.top_sites || [];
@@ -70,37 +81,54 @@ export async function render(main, { query }) {
     ], o.by_unit_type || []))));
 
   try {
-    await drawCharts(o, cStatus, cKind, cSev, cTrend);
+    await drawCharts(o, f, cStatus, noFindings ? null : cKind, noFindings ? null : cSev, cTrend);
   } catch (e) {
     main.insertBefore(errorBox(t('ov.charts_failed', { e: e.message })), main.children[2]);
   }
 }
 
-async function drawCharts(o, cStatus, cKind, cSev, cTrend) {
-  const byStatus = Object.entries((o.sites || {}).by_status || {});
-  await chart(cStatus, {
-    tooltip: { trigger: 'item' },
-    legend: { bottom: 0, type: 'scroll' },
-    series: [{ type: 'pie', radius: ['40%', '68%'], center: ['50%', '44%'], label: { formatter: '{b}: {c}' },
-      data: byStatus.map(([k, v]) => ({ name: tv('site_status', k), value: v })) }],
+async function drawCharts(o, scope, cStatus, cKind, cSev, cTrend) {
+  // What supervisors ask first: which sites answer now (up), which do not
+  // (down) and which were never checked; the register status is a line
+  // under the chart.
+  const s = o.sites || {};
+  const avail = [['up', s.up, '#3f9b7a'], ['down', s.down, '#b8463f'], ['unknown', s.unchecked, '#9aa5b1']]
+    .filter(([, v]) => v > 0);
+  const cs = await chart(cStatus, {
+    tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
+    legend: { bottom: 0 },
+    series: [{ type: 'pie', radius: ['40%', '66%'], center: ['50%', '44%'], label: { formatter: '{b}: {c}' },
+      data: avail.map(([k, v, c]) => ({ name: t('state.' + k), value: v, key: k, itemStyle: { color: c } })) }],
   });
-  const kinds = Object.entries((o.findings || {}).by_kind || {}).sort((a, b) => b[1] - a[1]);
-  await chart(cKind, {
+  // A click on a slice or bar opens the site list filtered by it.
+  const upArg = { up: '1', down: '0', unknown: 'unchecked' };
+  cs.on('click', (p) => p.data && go('/sites', { ...scope, up: upArg[p.data.key] }));
+  const tr = o.trend || [];
+  await drawTrend(cTrend, tr);
+  if (!cKind) return;
+  const kinds = Object.entries((o.findings || {}).by_kind || {}).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
+  const ck = await chart(cKind, {
     tooltip: { trigger: 'axis' },
     grid: { left: 8, right: 16, top: 10, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', inverse: true, data: kinds.map(([k]) => tv('kind', k)) },
-    series: [{ type: 'bar', barMaxWidth: 18, data: kinds.map(([, v]) => v), itemStyle: { color: '#2f6ea5' } }],
+    series: [{ type: 'bar', barMaxWidth: 18, data: kinds.map(([, v]) => v), itemStyle: { color: '#2f6ea5' }, cursor: 'pointer' }],
   });
+  ck.on('click', (p) => kinds[p.dataIndex] && go('/sites', { ...scope, kind: kinds[p.dataIndex][0] }));
   const sev = (o.findings || {}).by_severity || {};
-  await chart(cSev, {
+  const cv = await chart(cSev, {
     tooltip: { trigger: 'axis' },
     grid: { left: 8, right: 16, top: 10, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: SEVS.map((k) => tv('severity', k)) },
     yAxis: { type: 'value', minInterval: 1 },
     series: [{ type: 'bar', barMaxWidth: 28, data: SEVS.map((k) => ({ value: sev[k] || 0, itemStyle: { color: sevColor[k] } })) }],
   });
-  const tr = o.trend || [];
+  cv.on('click', (p) => SEVS[p.dataIndex] && go('/sites', { ...scope, severity: SEVS[p.dataIndex] }));
+}
+
+// Findings (bars) and availability (line) per day; days without checks
+// have no availability point rather than a fake 0 %.
+async function drawTrend(cTrend, tr) {
   await chart(cTrend, {
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
@@ -113,7 +141,7 @@ async function drawCharts(o, cStatus, cKind, cSev, cTrend) {
     ],
     series: [
       { name: t('ov.trend.findings'), type: 'bar', data: tr.map((d) => d.findings), itemStyle: { color: '#d08b2c' }, barMaxWidth: 14 },
-      { name: t('ov.trend.availability'), type: 'line', yAxisIndex: 1, smooth: true, symbolSize: 4,
+      { name: t('ov.trend.availability'), type: 'line', yAxisIndex: 1, smooth: true, symbolSize: 7, showAllSymbol: true, connectNulls: true,
         data: tr.map((d) => (d.availability === null || d.availability === undefined ? null : +(d.availability * 100).toFixed(2))),
         itemStyle: { color: '#3f9b7a' } },
     ],

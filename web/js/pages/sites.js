@@ -1,9 +1,9 @@
 // Site list: search and filters kept in the URL, so a filtered view can be
 // bookmarked and the back button works.
-import { h, mount, select, fmtTime, fmtNum } from '../dom.js';
+import { h, mount, select, fmtTime, fmtNum, fmtMs } from '../dom.js';
 import { t, tv } from '../i18n.js';
 import * as api from '../api.js';
-import { go } from '../app.js';
+import { go, session } from '../app.js';
 import { table, pager, errorBox, upBadge } from '../ui.js';
 
 const LIMIT = 50;
@@ -11,7 +11,7 @@ const opts = (group, vals) => vals.map((v) => [v, tv(group, v)]);
 export const unitTypes = () => opts('unit_type', ['party_gov', 'institution', 'soe', 'telecom', 'other']);
 export const siteStatuses = () => opts('site_status', ['planned', 'pre-launch', 'online', 'suspended', 'closed']);
 export const severities = () => opts('severity', ['critical', 'high', 'medium', 'low', 'info']);
-export const kinds = () => opts('kind', ['availability', 'tls', 'dns', 'redirect', 'defacement', 'trojan', 'darklink', 'sensitive', 'compliance', 'exposure']);
+export const kinds = () => opts('kind', ['availability', 'tls', 'dns', 'redirect', 'defacement', 'trojan', 'darklink', 'sensitive', 'compliance', 'exposure', 'agent', 'analysis']);
 
 const KEYS = ['q', 'region', 'unit_type', 'group', 'status', 'kind', 'severity', 'up'];
 
@@ -25,7 +25,7 @@ export async function render(main, { query }) {
     unit_type: select({ id: 'f-unit_type' }, [...all, ...unitTypes()], f.unit_type),
     group: h('input#f-group', { type: 'text', value: f.group, placeholder: t('filter.group.ph'), size: 8 }),
     status: select({ id: 'f-status' }, [...all, ...siteStatuses()], f.status),
-    up: select({ id: 'f-up' }, [...all, ['1', t('state.up')], ['0', t('state.down')]], f.up),
+    up: select({ id: 'f-up' }, [...all, ['1', t('state.up')], ['0', t('state.down')], ['unchecked', t('state.unknown')]], f.up),
     kind: select({ id: 'f-kind' }, [...all, ...kinds()], f.kind),
     severity: select({ id: 'f-severity' }, [...all, ...severities()], f.severity),
   };
@@ -33,7 +33,8 @@ export async function render(main, { query }) {
   const lab = (k, el) => h('span.fl', h('label', { for: el.id }, t('filter.' + k)), el);
   mount(main,
     h('div.page-head', h('h2', t('nav.sites')),
-      h('a.button', { href: '#/sites/new' }, t('sites.add'))),
+      // Auditors read only (the server refuses their writes anyway).
+      session.user && session.user.role !== 'auditor' && h('a.button', { href: '#/sites/new' }, t('sites.add'))),
     h('form.filters#site-filters', { onsubmit: (e) => { e.preventDefault(); apply(0); } },
       ctl.q, lab('region', ctl.region), lab('unit_type', ctl.unit_type), lab('group', ctl.group),
       lab('status', ctl.status), lab('up', ctl.up), lab('kind', ctl.kind), lab('severity', ctl.severity),
@@ -49,12 +50,12 @@ export async function render(main, { query }) {
     ['col.unit', (s) => s.unit_name || s.unit || '—'],
     ['col.status', (s) => tv('site_status', s.status)],
     ['col.up', (s) => upBadge(s.state)],
-    ['col.last_ms', (s) => (s.state && s.state.last_ms != null ? fmtNum(s.state.last_ms) + ' ms' : '—')],
+    ['col.last_ms', (s) => (s.state && s.state.up ? fmtMs(s.state.last_ms) : '—')],
     ['col.open_findings', (s) => {
       const n = s.state ? s.state.open_findings : 0;
       return n ? h('span.count.warn', fmtNum(n)) : '0';
     }],
     ['col.checked_at', (s) => fmtTime(s.state && s.state.checked_at)],
-  ], r.items || [], { cls: 'sites' }));
+  ], r.items || [], { cls: 'sites', empty: t('sites.none') }));
   main.appendChild(pager(r.total || 0, r.limit || LIMIT, r.offset || 0, (off) => apply(off)));
 }
