@@ -40,6 +40,7 @@ static const char *const order[] = {
 	"evidence_blobs", "evidence_ledger", "evidence_signatures",
 	"review_campaigns", "review_items", "review_tasks", "status_overrides", "gate_checks",
 	"mlps_gradings", "mlps_assessments", "rectifications", "rectification_escalations",
+	"report_schedules", "report_runs",
 	"probe_nodes", "vantage_schedule", NULL,
 };
 
