@@ -150,6 +150,10 @@ struct run {
 	size_t total, done, by_sev[SW_SEV_CRITICAL + 1], nfindings;
 	int worst;
 	json_t *out;
+	/* --json: each target's result, kept at its index so the output
+	 * follows the input order whatever order the fetches end in. */
+	json_t **results;
+	struct target *targets;
 	struct sw_fetcher *f;
 	struct sw_store *st; /* --record: where pass/fail of register sites goes */
 };
@@ -282,7 +286,7 @@ static void on_result(struct sw_fetch_result *res, void *arg)
 	if (run->st)
 		record(run, r, &fs);
 	if (run->json)
-		json_array_append_new(run->out, result_json(r, &fs));
+		run->results[t - run->targets] = result_json(r, &fs);
 	else
 		result_print(r, &fs);
 	if (run->progress)
@@ -451,6 +455,11 @@ int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
 		status = sw_cli_fail_eb(rc, &eb);
 		goto out;
 	}
+	if (run.json && !(run.results = calloc(u.n, sizeof *run.results))) {
+		status = sw_cli_fail("out of memory");
+		goto out;
+	}
+	run.targets = targets;
 	for (size_t i = 0; i < u.n && !rc; i++)
 		rc = queue_target(&run, &targets[i], u.v[i]);
 	run.total = u.n;
@@ -466,8 +475,15 @@ int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
 	running = NULL;
 	if (run.progress)
 		fputc('\n', stderr);
-	if (run.json)
+	if (run.json) {
+		/* In input order; a stopped run leaves out what it did not check. */
+		for (size_t i = 0; i < u.n; i++)
+			if (run.results[i])
+				json_array_append_new(run.out, run.results[i]);
+		free(run.results);
+		run.results = NULL;
 		sw_cli_print_json(run.out);
+	}
 	summary(&run, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		run.json ? stderr : stdout);
 	if (rc)
@@ -477,6 +493,9 @@ int sw_cmd_check(struct sw_cli *cli, int argc, char **argv)
 	sw_fetcher_free(run.f);
 out:
 	sw_an_rules_free(run.rules);
+	for (size_t i = 0; run.results && i < u.n; i++)
+		json_decref(run.results[i]);
+	free(run.results);
 	free(targets);
 	for (size_t i = 0; i < u.n; i++)
 		free(u.v[i]);
