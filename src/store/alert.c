@@ -48,17 +48,6 @@ static void read_alert(struct sw_store *st, struct sw_stmt *s, struct sw_alert_r
 	a->site_name = o->col_text(s, 17);
 }
 
-/* Runs s (bound) to its end; returns the first failure. */
-static enum sw_err run(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb)
-{
-	int row;
-	enum sw_err rc;
-
-	while (!(rc = st->ops->step(s, &row, eb)) && row)
-		;
-	return rc;
-}
-
 /* Walks the rows of s (bound, columns ACOLS) into cb until it says stop. */
 static enum sw_err walk(struct sw_store *st, struct sw_stmt *s,
 			int (*cb)(void *arg, const struct sw_alert_row *a), void *arg, int *seen,
@@ -138,7 +127,7 @@ static enum sw_err sighting(struct sw_store *st, int64_t id, int64_t check_id, i
 	st->ops->bind_int(s, 2, check_id);
 	if (!always)
 		st->ops->bind_int(s, 3, CHECKS_KEPT);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	return rc;
 }
@@ -227,7 +216,7 @@ enum sw_err sw_store_alert_seen(struct sw_store *st, int64_t id, int64_t check_i
 			st->ops->bind_text(s, 8, NULL);
 		st->ops->bind_text(s, 9, until > 0 ? "silence" : NULL);
 	}
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	if (!rc)
 		rc = sighting(st, id, check_id, state != NULL, eb);
@@ -254,7 +243,7 @@ enum sw_err sw_store_alert_set_state(struct sw_store *st, int64_t id, const char
 		st->ops->bind_int(s, 6, until);
 	else
 		st->ops->bind_text(s, 6, NULL);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	if (!rc && st->ops->changes(st->db) == 0)
 		return sw_errf(eb, SW_ENOTFOUND, "no alert %lld", (long long)id);
@@ -467,7 +456,7 @@ enum sw_err sw_store_silence_remove(struct sw_store *st, int64_t id, struct sw_e
 	if ((rc = sw__store_q(st, sql, &s, eb)))
 		return rc;
 	st->ops->bind_int(s, 1, id);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	if (!rc && st->ops->changes(st->db) == 0)
 		return sw_errf(eb, SW_ENOTFOUND, "no silence %lld", (long long)id);

@@ -144,6 +144,12 @@ enum sw_err sw__store_q(struct sw_store *st, const char *sql, struct sw_stmt **o
 /* Resets a statement from sw__store_q (its borrowed bindings are let go). */
 void sw__store_q_done(struct sw_store *st, struct sw_stmt *s);
 
+/* Steps bound statement s to its end (a write, or rows nobody reads). */
+enum sw_err sw__store_run(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb);
+
+/* sw__store_run, then resets s (its borrowed bindings are let go). */
+enum sw_err sw__store_run_done(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb);
+
 /* The id the last INSERT made: backends with last_id answer directly;
  * the others need the statement to have ended in "RETURNING id", whose row
  * s holds (row is step's flag). */

@@ -12,17 +12,6 @@
 #include "store/incident.h"
 #include "store/scope.h"
 
-/* Runs s (bound) to its end. */
-static enum sw_err run(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb)
-{
-	enum sw_err rc;
-	int row;
-
-	while (!(rc = st->ops->step(s, &row, eb)) && row)
-		;
-	return rc;
-}
-
 /* Binds text v, or NULL when v is NULL or empty. */
 static void bind_opt(struct sw_store *st, struct sw_stmt *s, int i, const char *v)
 {
@@ -110,7 +99,7 @@ enum sw_err sw_store_incident_link(struct sw_store *st, int64_t incident_id, int
 		return rc;
 	st->ops->bind_int(s, 1, incident_id);
 	st->ops->bind_int(s, 2, alert_id);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	if (rc == SW_EINUSE)
 		return sw_errf_replace(eb, rc, "no incident %lld or alert %lld",
@@ -312,7 +301,7 @@ enum sw_err sw_store_incident_close(struct sw_store *st, int64_t id, int64_t at,
 	st->ops->bind_text(s, 3, cause);
 	st->ops->bind_text(s, 4, fix);
 	st->ops->bind_text(s, 5, accountability);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	if (!rc && st->ops->changes(st->db) == 0)
 		return sw_errf(eb, SW_ENOTFOUND, "no open incident %lld", (long long)id);
@@ -328,7 +317,7 @@ enum sw_err sw_store_incident_set_major(struct sw_store *st, int64_t id, struct 
 	if ((rc = sw__store_q(st, sql, &s, eb)))
 		return rc;
 	st->ops->bind_int(s, 1, id);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	return rc;
 }
@@ -347,7 +336,7 @@ enum sw_err sw_store_incident_overdue(struct sw_store *st, int64_t id, const cha
 	st->ops->bind_int(s, 1, id);
 	st->ops->bind_text(s, 2, step);
 	st->ops->bind_int(s, 3, at);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	if (!rc)
 		*fresh = st->ops->changes(st->db) == 1;
 	sw__store_q_done(st, s);
@@ -395,7 +384,7 @@ enum sw_err sw_store_plan_remove(struct sw_store *st, int64_t id, struct sw_errb
 	if ((rc = sw__store_q(st, sql, &s, eb)))
 		return rc;
 	st->ops->bind_int(s, 1, id);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	if (!rc && st->ops->changes(st->db) == 0)
 		return sw_errf(eb, SW_ENOTFOUND, "no plan %lld", (long long)id);

@@ -43,19 +43,6 @@ static int is_pg(const struct sw_store *st)
 	return !strcmp(st->ops->name, "postgresql");
 }
 
-/* Runs write s to completion and resets it. */
-static enum sw_err run(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb)
-{
-	enum sw_err rc;
-	int row;
-
-	do
-		rc = st->ops->step(s, &row, eb);
-	while (!rc && row);
-	sw__store_q_done(st, s);
-	return rc;
-}
-
 enum sw_err sw_store_sched_add(struct sw_store *st, int64_t site_id, int64_t next_due,
 			       struct sw_errbuf *eb)
 {
@@ -68,7 +55,7 @@ enum sw_err sw_store_sched_add(struct sw_store *st, int64_t site_id, int64_t nex
 		return rc;
 	st->ops->bind_int(s, 1, site_id);
 	st->ops->bind_int(s, 2, next_due);
-	return run(st, s, eb);
+	return sw__store_run_done(st, s, eb);
 }
 
 /* Walks the batch just leased (sql_taken) into cb. */
@@ -120,7 +107,7 @@ enum sw_err sw_store_lease_due(struct sw_store *st, const char *node, int64_t du
 	st->ops->bind_int(s, 3, due_by);
 	st->ops->bind_int(s, 4, now);
 	st->ops->bind_int(s, 5, limit > 0 ? limit : INT64_MAX);
-	if ((rc = run(st, s, eb)))
+	if ((rc = sw__store_run_done(st, s, eb)))
 		goto out;
 	/* Committed before anything is fetched: the lease must be visible to
 	 * the other nodes while this one works. */
@@ -147,10 +134,10 @@ enum sw_err sw_store_lease_release(struct sw_store *st, const char *node,
 	if ((rc = sw__store_q(st, sql, &s, eb)))
 		return rc;
 	st->ops->bind_text(s, 1, node);
-	if ((rc = run(st, s, eb)) || (rc = sw__store_q(st, sql_v, &s, eb)))
+	if ((rc = sw__store_run_done(st, s, eb)) || (rc = sw__store_q(st, sql_v, &s, eb)))
 		return rc;
 	st->ops->bind_text(s, 1, node);
-	return run(st, s, eb);
+	return sw__store_run_done(st, s, eb);
 }
 
 enum sw_err sw_store_lease_next(struct sw_store *st, int64_t *t, struct sw_errbuf *eb)
@@ -185,7 +172,7 @@ enum sw_err sw_store_batch_begin(struct sw_store *st, struct sw_errbuf *eb)
 	if ((rc = sw_store_begin_bulk(st, eb)) || !is_pg(st))
 		return rc;
 	if (!(rc = sw__store_q(st, sql, &s, eb)))
-		rc = run(st, s, eb);
+		rc = sw__store_run_done(st, s, eb);
 	if (rc)
 		sw_store_rollback(st);
 	else
@@ -244,7 +231,7 @@ enum sw_err sw_store_vantage_sync(struct sw_store *st, int64_t site_id,
 	 * the rows still wanted by re-inserting them due now. */
 	if (w.stale && !(rc = sw__store_q(st, del_all, &s, eb))) {
 		st->ops->bind_int(s, 1, site_id);
-		rc = run(st, s, eb);
+		rc = sw__store_run_done(st, s, eb);
 	}
 	for (i = 0; i < n && !rc; i++) {
 		if ((rc = sw__store_q(st, ins, &s, eb)))
@@ -252,7 +239,7 @@ enum sw_err sw_store_vantage_sync(struct sw_store *st, int64_t site_id,
 		st->ops->bind_int(s, 1, site_id);
 		st->ops->bind_text(s, 2, labels[i]);
 		st->ops->bind_int(s, 3, now);
-		rc = run(st, s, eb);
+		rc = sw__store_run_done(st, s, eb);
 	}
 	if (rc) {
 		sw_store_rollback(st);
@@ -320,7 +307,7 @@ enum sw_err sw_store_vantage_lease(struct sw_store *st, const char *node,
 	st->ops->bind_text(s, 3, joined);
 	st->ops->bind_int(s, 4, now);
 	st->ops->bind_int(s, 5, limit > 0 ? limit : INT64_MAX);
-	if ((rc = run(st, s, eb)) || st->ops->changes(st->db) == 0 ||
+	if ((rc = sw__store_run_done(st, s, eb)) || st->ops->changes(st->db) == 0 ||
 	    (rc = sw__store_q(st, taken, &s, eb)))
 		goto out;
 	st->ops->bind_text(s, 1, node);
@@ -362,7 +349,7 @@ enum sw_err sw_store_vantage_record(struct sw_store *st, const struct sw_vantage
 	st->ops->bind_text(s, 5, v->node);
 	st->ops->bind_text(s, 6, v->ips);
 	st->ops->bind_text(s, 7, v->body_hash);
-	return run(st, s, eb);
+	return sw__store_run_done(st, s, eb);
 }
 
 enum sw_err sw_store_vantage_any(struct sw_store *st, int *any, struct sw_errbuf *eb)

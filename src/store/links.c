@@ -46,19 +46,6 @@ static enum sw_err misc(struct sw_store *st, enum sw_q_misc q, struct sw_stmt **
 	return rc;
 }
 
-/* Runs s to completion (a write) and resets it. */
-static enum sw_err run(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb)
-{
-	int row;
-	enum sw_err rc;
-
-	do
-		rc = st->ops->step(s, &row, eb);
-	while (!rc && row);
-	st->ops->reset(s);
-	return rc;
-}
-
 /* Replaces (clear set) or adds (clear unset: a site just created has no
  * names yet, and a bulk import saves a statement per site) the names. */
 static enum sw_err domains_write(struct sw_store *st, int64_t site_id,
@@ -74,7 +61,7 @@ static enum sw_err domains_write(struct sw_store *st, int64_t site_id,
 		if ((rc = misc(st, SW_QM_DOMAINS_CLEAR, &s, eb)))
 			goto out;
 		st->ops->bind_int(s, 1, site_id);
-		if ((rc = run(st, s, eb)))
+		if ((rc = sw__store_run_done(st, s, eb)))
 			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -82,7 +69,7 @@ static enum sw_err domains_write(struct sw_store *st, int64_t site_id,
 			goto out;
 		st->ops->bind_text(s, 1, domains[i]);
 		st->ops->bind_int(s, 2, site_id);
-		if ((rc = run(st, s, eb)))
+		if ((rc = sw__store_run_done(st, s, eb)))
 			goto out;
 		if (st->ops->changes(st->db) == 0) {
 			rc = sw_errf(eb, SW_EEXIST, "domain %s already belongs to another site",
@@ -120,7 +107,7 @@ enum sw_err sw_store_site_domain_add(struct sw_store *st, int64_t site_id, const
 		return rc;
 	st->ops->bind_text(s, 1, domain);
 	st->ops->bind_int(s, 2, site_id);
-	if ((rc = run(st, s, eb)))
+	if ((rc = sw__store_run_done(st, s, eb)))
 		return rc;
 	if (st->ops->changes(st->db) == 0)
 		return sw_errf(eb, SW_EEXIST, "domain %s already belongs to another site", domain);
@@ -172,7 +159,7 @@ enum sw_err sw_store_site_person_link(struct sw_store *st, int64_t site_id, int6
 	st->ops->bind_int(s, 1, site_id);
 	st->ops->bind_int(s, 2, person_id);
 	st->ops->bind_text(s, 3, role);
-	return run(st, s, eb);
+	return sw__store_run_done(st, s, eb);
 }
 
 enum sw_err sw_store_site_person_unlink(struct sw_store *st, int64_t site_id,
@@ -188,7 +175,7 @@ enum sw_err sw_store_site_person_unlink(struct sw_store *st, int64_t site_id,
 	st->ops->bind_int(s, 2, person_id);
 	if (role)
 		st->ops->bind_text(s, 3, role);
-	if ((rc = run(st, s, eb)))
+	if ((rc = sw__store_run_done(st, s, eb)))
 		return rc;
 	return st->ops->changes(st->db) ? SW_OK : SW_ENOTFOUND;
 }
@@ -248,7 +235,7 @@ enum sw_err sw_store_policy_set(struct sw_store *st, enum sw_scope scope, int64_
 		st->ops->bind_text(s, 4, value);
 		st->ops->bind_text(s, 5, sw__store_now(st));
 	}
-	return run(st, s, eb);
+	return sw__store_run_done(st, s, eb);
 }
 
 /* Maps the stored scope name back to its enum (unknown names, which the
@@ -299,5 +286,5 @@ enum sw_err sw_store_policy_put(struct sw_store *st, const struct sw_policy_row 
 	st->ops->bind_text(s, 3, row->key);
 	st->ops->bind_text(s, 4, row->value);
 	st->ops->bind_text(s, 5, row->updated_at ? row->updated_at : sw__store_now(st));
-	return run(st, s, eb);
+	return sw__store_run_done(st, s, eb);
 }

@@ -77,19 +77,6 @@ static enum sw_err stmt(struct sw_store *st, enum sw_q_misc q, const char *sql,
 	return rc;
 }
 
-/* Runs write s to completion and resets it. */
-static enum sw_err run(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb)
-{
-	enum sw_err rc;
-	int row;
-
-	do
-		rc = st->ops->step(s, &row, eb);
-	while (!rc && row);
-	st->ops->reset(s);
-	return rc;
-}
-
 enum sw_err sw_store_sched_unscheduled(struct sw_store *st,
 				       int (*cb)(void *arg, int64_t site_id, int64_t group_id),
 				       void *arg, struct sw_errbuf *eb)
@@ -117,7 +104,7 @@ enum sw_err sw_store_sched_set(struct sw_store *st, int64_t site_id, int64_t nex
 		return rc;
 	st->ops->bind_int(s, 1, site_id);
 	st->ops->bind_int(s, 2, next_due);
-	return run(st, s, eb);
+	return sw__store_run_done(st, s, eb);
 }
 
 enum sw_err sw_store_sched_get(struct sw_store *st, int64_t site_id, struct sw_sched_row *out,
@@ -248,7 +235,7 @@ static enum sw_err findings_insert(struct sw_store *st, int64_t check_id,
 		st->ops->bind_text(s, 4, f[i].title);
 		st->ops->bind_text(s, 5, f[i].evidence);
 		bind_opt(st, s, 6, f[i].page);
-		rc = run(st, s, eb);
+		rc = sw__store_run_done(st, s, eb);
 	}
 	return rc;
 }
@@ -266,7 +253,7 @@ static enum sw_err state_put(struct sw_store *st, const struct sw_site_state *t,
 		return rc;
 	for (int i = 0; i < 9; i++)
 		st->ops->bind_int(s, i + 1, v[i]);
-	return run(st, s, eb);
+	return sw__store_run_done(st, s, eb);
 }
 
 /* Writes the schedule row after a check. */
@@ -284,7 +271,7 @@ static enum sw_err sched_done(struct sw_store *st, int64_t site_id, int64_t next
 	st->ops->bind_int(s, 3, checked_at);
 	st->ops->bind_int(s, 4, fails);
 	bind_opt(st, s, 5, last_ips);
-	return run(st, s, eb);
+	return sw__store_run_done(st, s, eb);
 }
 
 enum sw_err sw_store_check_record(struct sw_store *st, struct sw_check_row *c,
@@ -431,7 +418,7 @@ static enum sw_err prune(struct sw_store *st, enum sw_q_misc q, int64_t cutoff, 
 	if ((rc = stmt(st, q, NULL, &s, eb)))
 		return rc;
 	st->ops->bind_int(s, 1, cutoff);
-	if (!(rc = run(st, s, eb)) && n)
+	if (!(rc = sw__store_run_done(st, s, eb)) && n)
 		*n = st->ops->changes(st->db);
 	return rc;
 }

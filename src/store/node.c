@@ -9,19 +9,6 @@
 
 #include "store/backend.h"
 
-/* Runs write s to completion and resets it. */
-static enum sw_err run(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb)
-{
-	enum sw_err rc;
-	int row;
-
-	do
-		rc = st->ops->step(s, &row, eb);
-	while (!rc && row);
-	sw__store_q_done(st, s);
-	return rc;
-}
-
 enum sw_err sw_store_node_beat(struct sw_store *st, const char *name, const char *labels,
 			       int64_t started_at, int64_t now, int64_t lease_s,
 			       struct sw_errbuf *eb)
@@ -41,7 +28,7 @@ enum sw_err sw_store_node_beat(struct sw_store *st, const char *name, const char
 	st->ops->bind_int(s, 3, started_at);
 	st->ops->bind_int(s, 4, now);
 	st->ops->bind_int(s, 5, lease_s);
-	return run(st, s, eb);
+	return sw__store_run_done(st, s, eb);
 }
 
 enum sw_err sw_store_node_list(struct sw_store *st, int64_t now,
@@ -87,7 +74,7 @@ enum sw_err sw_store_node_remove(struct sw_store *st, const char *name, struct s
 	if ((rc = sw__store_q(st, sql, &s, eb)))
 		return rc;
 	st->ops->bind_text(s, 1, name);
-	if ((rc = run(st, s, eb)))
+	if ((rc = sw__store_run_done(st, s, eb)))
 		return rc;
 	if (st->ops->changes(st->db) == 0)
 		return sw_errf(eb, SW_ENOTFOUND, "no node named '%s'", name);

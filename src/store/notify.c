@@ -15,17 +15,6 @@
 #include "store/backend.h"
 #include "store/notify.h"
 
-/* Runs s (bound) to its end. */
-static enum sw_err run(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb)
-{
-	enum sw_err rc;
-	int row;
-
-	while (!(rc = st->ops->step(s, &row, eb)) && row)
-		;
-	return rc;
-}
-
 /* Copies text column i of s into buf ("" for NULL). */
 static void col_copy(struct sw_store *st, struct sw_stmt *s, int i, char *buf, size_t cap)
 {
@@ -90,7 +79,7 @@ enum sw_err sw_store_channel_remove(struct sw_store *st, int64_t id, struct sw_e
 	if ((rc = sw__store_q(st, sql, &s, eb)))
 		return rc;
 	st->ops->bind_int(s, 1, id);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	if (!rc && st->ops->changes(st->db) == 0)
 		return sw_errf(eb, SW_ENOTFOUND, "no channel %lld", (long long)id);
@@ -353,7 +342,7 @@ enum sw_err sw_store_notify_claim(struct sw_store *st, int64_t id, int64_t now,
 	st->ops->bind_int(s, 1, id);
 	st->ops->bind_int(s, 2, now);
 	st->ops->bind_int(s, 3, lease_until);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	if (!rc)
 		*got = st->ops->changes(st->db) == 1;
 	sw__store_q_done(st, s);
@@ -373,7 +362,7 @@ enum sw_err sw_store_notify_sent(struct sw_store *st, int64_t id, int64_t now,
 		return rc;
 	st->ops->bind_int(s, 1, id);
 	st->ops->bind_int(s, 2, now);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	return rc;
 }
@@ -391,7 +380,7 @@ enum sw_err sw_store_notify_retry(struct sw_store *st, int64_t id, int64_t next_
 	st->ops->bind_int(s, 1, id);
 	st->ops->bind_int(s, 2, next_at);
 	st->ops->bind_text(s, 3, error);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	sw__store_q_done(st, s);
 	return rc;
 }
@@ -413,7 +402,7 @@ enum sw_err sw_store_notify_digested(struct sw_store *st, int64_t channel_id, in
 	st->ops->bind_int(s, 2, from);
 	st->ops->bind_int(s, 3, to);
 	st->ops->bind_int(s, 4, digest_id);
-	rc = run(st, s, eb);
+	rc = sw__store_run(st, s, eb);
 	if (!rc)
 		*n = st->ops->changes(st->db);
 	sw__store_q_done(st, s);

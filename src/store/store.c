@@ -109,6 +109,24 @@ void sw__store_q_done(struct sw_store *st, struct sw_stmt *s)
 		st->ops->reset(s);
 }
 
+enum sw_err sw__store_run(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb)
+{
+	enum sw_err rc;
+	int row;
+
+	while (!(rc = st->ops->step(s, &row, eb)) && row)
+		;
+	return rc;
+}
+
+enum sw_err sw__store_run_done(struct sw_store *st, struct sw_stmt *s, struct sw_errbuf *eb)
+{
+	enum sw_err rc = sw__store_run(st, s, eb);
+
+	st->ops->reset(s);
+	return rc;
+}
+
 int64_t sw__store_inserted_id(struct sw_store *st, struct sw_stmt *s, int row)
 {
 	if (st->ops->last_id)
